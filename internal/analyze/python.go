@@ -1,0 +1,414 @@
+package analyze
+
+import (
+	"strings"
+
+	"github.com/airlock-sec/airlock/internal/analyze/lex"
+)
+
+// state carries the per-unit symbol tables used to resolve callees and
+// fold constant strings.
+type state struct {
+	toks    []lex.Token
+	src     []byte
+	aliases map[string]string // local name → dotted module path
+	consts  map[string]value  // local name → constant string
+	facts   *Facts
+	budget  *budget
+	js      bool
+}
+
+// value is a folded string expression: its value and the decoding steps
+// applied while evaluating it (reverse, rot13, base64 …).
+type value struct {
+	s      string
+	layers []string
+}
+
+func analyzePython(u *Unit, b *budget) *Facts {
+	all := lex.Python(u.Text)
+	toks := all[:0:0]
+	toks = make([]lex.Token, 0, len(all))
+	for _, t := range all {
+		if t.Kind != lex.Comment {
+			toks = append(toks, t)
+		}
+	}
+	st := &state{toks: toks, src: u.Text, aliases: map[string]string{}, consts: map[string]value{}, facts: &Facts{Unit: u}, budget: b}
+	st.run()
+	return st.facts
+}
+
+func (st *state) tok(i int) lex.Token {
+	if i < 0 || i >= len(st.toks) {
+		return lex.Token{Kind: lex.EOF}
+	}
+	return st.toks[i]
+}
+
+func (st *state) isOp(i int, op string) bool {
+	t := st.tok(i)
+	return t.Kind == lex.Op && t.Value == op
+}
+
+func (st *state) isName(i int, n string) bool {
+	t := st.tok(i)
+	return t.Kind == lex.Name && t.Value == n
+}
+
+// atStmtStart reports whether token i begins a statement.
+func (st *state) atStmtStart(i int) bool {
+	if i == 0 {
+		return true
+	}
+	p := st.tok(i - 1)
+	return p.Kind == lex.Newline || (p.Kind == lex.Op && (p.Value == ";" || p.Value == ":"))
+}
+
+func (st *state) run() {
+	n := len(st.toks)
+	for i := 0; i < n; i++ {
+		t := st.toks[i]
+		switch t.Kind {
+		case lex.String:
+			// Fold implicit concatenation once, at the first literal.
+			if i > 0 && st.toks[i-1].Kind == lex.String {
+				continue
+			}
+			j := i
+			var sb strings.Builder
+			for j < n && st.toks[j].Kind == lex.String {
+				sb.WriteString(st.toks[j].Value)
+				j++
+			}
+			st.addString(sb.String(), t.Line, nil)
+		case lex.Op:
+			if t.Value == "[" {
+				if s, _, ok := charCodeRuns(st.toks, i); ok {
+					st.addString(s, t.Line, []string{"char-codes"})
+				}
+			}
+		case lex.Name:
+			switch t.Value {
+			case "import":
+				if st.atStmtStart(i) {
+					i = st.parseImport(i + 1)
+					continue
+				}
+			case "from":
+				if st.atStmtStart(i) {
+					i = st.parseFromImport(i + 1)
+					continue
+				}
+			case "def", "class":
+				i++ // skip the defined name so it is not taken for a call
+				continue
+			}
+			if st.atStmtStart(i) {
+				st.parseAssign(i)
+			}
+			if i > 0 && st.isOp(i-1, ".") {
+				continue // middle of a chain, handled at its head
+			}
+			name, end := st.dotted(i)
+			if st.isOp(end, "(") {
+				st.parseCall(name, i, end)
+			}
+		}
+	}
+}
+
+// dotted reads NAME(.NAME)* from i and returns the raw dotted text and the
+// index after it.
+func (st *state) dotted(i int) (string, int) {
+	var sb strings.Builder
+	sb.WriteString(st.tok(i).Value)
+	j := i + 1
+	for st.isOp(j, ".") && st.tok(j+1).Kind == lex.Name {
+		sb.WriteByte('.')
+		sb.WriteString(st.tok(j + 1).Value)
+		j += 2
+	}
+	return sb.String(), j
+}
+
+// resolve maps the first component of a dotted name through import aliases.
+func (st *state) resolve(name string) string {
+	head, rest, _ := strings.Cut(name, ".")
+	if full, ok := st.aliases[head]; ok {
+		if rest != "" {
+			return full + "." + rest
+		}
+		return full
+	}
+	return name
+}
+
+func (st *state) parseImport(i int) int {
+	for {
+		if st.tok(i).Kind != lex.Name {
+			return i
+		}
+		name, j := st.dotted(i)
+		line := st.tok(i).Line
+		st.facts.Imports = append(st.facts.Imports, Sym{name, line})
+		if st.isName(j, "as") && st.tok(j+1).Kind == lex.Name {
+			st.aliases[st.tok(j+1).Value] = name
+			j += 2
+		} else {
+			head, _, _ := strings.Cut(name, ".")
+			st.aliases[head] = head
+		}
+		if !st.isOp(j, ",") {
+			return j
+		}
+		i = j + 1
+	}
+}
+
+func (st *state) parseFromImport(i int) int {
+	if st.tok(i).Kind != lex.Name && !st.isOp(i, ".") {
+		return i
+	}
+	for st.isOp(i, ".") || st.isOp(i, "...") {
+		i++
+	}
+	mod := ""
+	if st.tok(i).Kind == lex.Name && st.tok(i).Value != "import" {
+		mod, i = st.dotted(i)
+	}
+	line := st.tok(i).Line
+	if !st.isName(i, "import") {
+		return i
+	}
+	i++
+	paren := st.isOp(i, "(")
+	if paren {
+		i++
+	}
+	for {
+		t := st.tok(i)
+		if t.Kind == lex.Op && t.Value == "*" {
+			st.facts.Imports = append(st.facts.Imports, Sym{mod, line})
+			return i + 1
+		}
+		if t.Kind != lex.Name {
+			return i
+		}
+		full := t.Value
+		if mod != "" {
+			full = mod + "." + t.Value
+		}
+		st.facts.Imports = append(st.facts.Imports, Sym{full, line})
+		local := t.Value
+		j := i + 1
+		if st.isName(j, "as") && st.tok(j+1).Kind == lex.Name {
+			local = st.tok(j + 1).Value
+			j += 2
+		}
+		st.aliases[local] = full
+		for paren && st.tok(j).Kind == lex.Newline {
+			j++
+		}
+		if !st.isOp(j, ",") {
+			return j
+		}
+		i = j + 1
+		for paren && st.tok(i).Kind == lex.Newline {
+			i++
+		}
+	}
+}
+
+// parseAssign records NAME = <constant string> and NAME = module aliases.
+func (st *state) parseAssign(i int) {
+	if st.tok(i).Kind != lex.Name || !st.isOp(i+1, "=") {
+		return
+	}
+	name := st.tok(i).Value
+	end := st.exprEnd(i + 2)
+	if end <= i+2 {
+		return
+	}
+	// alias: x = os.system / x = __import__("os")
+	if st.tok(i+2).Kind == lex.Name {
+		d, j := st.dotted(i + 2)
+		if j == end {
+			r := st.resolve(d)
+			if r != d || strings.Contains(d, ".") {
+				st.aliases[name] = r
+			}
+			return
+		}
+		if (d == "__import__" || st.resolve(d) == "importlib.import_module") && st.isOp(j, "(") && st.tok(j+1).Kind == lex.String {
+			st.aliases[name] = st.tok(j + 1).Value
+			return
+		}
+	}
+	if v, ok := st.eval(i+2, end); ok {
+		st.consts[name] = v
+		if len(v.layers) > 0 {
+			st.addString(v.s, st.tok(i).Line, v.layers)
+		}
+	}
+}
+
+// exprEnd finds the end of the expression starting at i: the next
+// top-level newline, ';', ',' or closing bracket.
+func (st *state) exprEnd(i int) int {
+	depth := 0
+	for j := i; j < len(st.toks) && j-i < 100000; j++ {
+		t := st.toks[j]
+		if st.js && depth == 0 && j > i && t.Line > st.toks[j-1].Line && t.Kind == lex.Name {
+			// automatic semicolon insertion: a name on a new line after a
+			// complete operand starts the next statement.
+			switch p := st.toks[j-1]; {
+			case p.Kind == lex.String, p.Kind == lex.Name, p.Kind == lex.Number,
+				p.Kind == lex.Op && (p.Value == ")" || p.Value == "]"):
+				return j
+			}
+		}
+		switch t.Kind {
+		case lex.Newline:
+			if depth == 0 {
+				return j
+			}
+		case lex.Op:
+			switch t.Value {
+			case "(", "[", "{":
+				depth++
+			case ")", "]", "}":
+				if depth == 0 {
+					return j
+				}
+				depth--
+			case ";", ",", ":":
+				if depth == 0 {
+					return j
+				}
+			}
+		}
+	}
+	return len(st.toks)
+}
+
+// matchClose returns the index of the bracket closing the one at i.
+func matchClose(toks []lex.Token, i int) int {
+	depth := 0
+	for j := i; j < len(toks); j++ {
+		t := toks[j]
+		if t.Kind != lex.Op {
+			continue
+		}
+		switch t.Value {
+		case "(", "[", "{":
+			depth++
+		case ")", "]", "}":
+			depth--
+			if depth == 0 {
+				return j
+			}
+		}
+	}
+	return len(toks)
+}
+
+func (st *state) parseCall(name string, start, open int) {
+	closeIdx := matchClose(st.toks, open)
+	callee := st.resolve(name)
+	c := Call{Callee: callee, Line: st.tok(start).Line}
+	// split args
+	argStart := open + 1
+	depth := 0
+	for j := open + 1; j <= closeIdx && j < len(st.toks); j++ {
+		t := st.toks[j]
+		if t.Kind == lex.Op {
+			switch t.Value {
+			case "(", "[", "{":
+				depth++
+			case ")", "]", "}":
+				if j == closeIdx {
+					st.addArg(&c, argStart, j)
+				} else {
+					depth--
+				}
+			case ",":
+				if depth == 0 {
+					st.addArg(&c, argStart, j)
+					argStart = j + 1
+				}
+			}
+		} else if t.Kind == lex.Name && j > open && (j == open+1 || st.isOp(j-1, ".") == false) {
+			if st.isOp(j+1, "(") || (st.isOp(j+1, ".") && !st.isOp(j-1, ".")) {
+				d, e := st.dotted(j)
+				if st.isOp(e, "(") && !st.isOp(j-1, ".") {
+					c.Inner = append(c.Inner, st.resolve(d))
+				}
+			}
+		}
+	}
+	// getattr(mod, "name")(…) style: resolve
+	if callee == "getattr" && len(c.Args) >= 2 && c.Args[1].IsStr && c.Args[0].Name != "" {
+		c.Inner = append(c.Inner, st.resolve(c.Args[0].Name)+"."+c.Args[1].Str)
+	}
+	c.Text = snippet(st.src, st.tok(start).Start, endOff(st.toks, closeIdx, st.src))
+	st.facts.Calls = append(st.facts.Calls, c)
+	if callee == "__import__" || callee == "importlib.import_module" {
+		if len(c.Args) > 0 && c.Args[0].IsStr {
+			st.facts.Imports = append(st.facts.Imports, Sym{c.Args[0].Str, c.Line})
+		}
+	}
+}
+
+func (st *state) addArg(c *Call, a, b int) {
+	if b <= a {
+		return
+	}
+	// keyword argument
+	if st.tok(a).Kind == lex.Name && st.isOp(a+1, "=") {
+		if c.Keywords == nil {
+			c.Keywords = map[string]string{}
+		}
+		kw := st.tok(a).Value
+		val := string(snippetBytes(st.src, st.tok(a+2).Start, endOff(st.toks, b-1, st.src), 200))
+		if v, ok := st.eval(a+2, b); ok {
+			val = v.s
+		} else if st.tok(a+2).Kind == lex.Name {
+			d, _ := st.dotted(a + 2)
+			val = st.resolve(d)
+		}
+		c.Keywords[kw] = val
+		return
+	}
+	if st.isOp(a, "*") || st.isOp(a, "**") {
+		a++
+	}
+	arg := Arg{Raw: string(snippetBytes(st.src, st.tok(a).Start, endOff(st.toks, b-1, st.src), 300))}
+	if v, ok := st.eval(a, b); ok {
+		arg.Str, arg.IsStr = v.s, true
+	} else if (st.isOp(a, "[") || st.isOp(a, "(")) && matchClose(st.toks, a) == b-1 {
+		arg.List = []string{}
+		for _, r := range st.args(a+1, b-1) {
+			v, _ := st.eval(r[0], r[1])
+			if len(r) > 0 && v.s == "" && st.tok(r[0]).Kind == lex.Name {
+				d, _ := st.dotted(r[0])
+				v.s = "$" + st.resolve(d)
+			}
+			arg.List = append(arg.List, v.s)
+		}
+	} else if st.tok(a).Kind == lex.Name {
+		d, e := st.dotted(a)
+		if e == b {
+			arg.Name = st.resolve(d)
+		}
+	}
+	c.Args = append(c.Args, arg)
+}
+
+func (st *state) addString(s string, line int, layers []string) {
+	if len(s) < 3 {
+		return
+	}
+	st.facts.Strings = append(st.facts.Strings, Str{Value: clip(s, maxStringKept), Line: line})
+	st.budget.consider(st.facts, s, line, layers)
+}

@@ -1,0 +1,174 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strings"
+
+	"github.com/airlock-sec/airlock/internal/engine"
+	"github.com/airlock-sec/airlock/internal/model"
+	"github.com/airlock-sec/airlock/internal/policy"
+	"github.com/airlock-sec/airlock/internal/report"
+	"github.com/airlock-sec/airlock/internal/rules"
+	"github.com/airlock-sec/airlock/internal/rules/registry"
+)
+
+// DefaultConfigFile is read from the working directory when --config is
+// not given.
+const DefaultConfigFile = ".airlock.yaml"
+
+type listFlag []string
+
+func (l *listFlag) String() string { return strings.Join(*l, ",") }
+func (l *listFlag) Set(v string) error {
+	for _, p := range strings.Split(v, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			*l = append(*l, p)
+		}
+	}
+	return nil
+}
+
+func runScan(args []string, stdout, stderr io.Writer) (int, error) {
+	fs := flag.NewFlagSet("scan", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	format := fs.String("format", "text", "output format: "+strings.Join(report.Formats(), ", "))
+	output := fs.String("output", "", "write the report to this file instead of standard output")
+	failOn := fs.String("fail-on", "block", "exit 1 when a package's verdict reaches this: block, warn or never")
+	configPath := fs.String("config", "", "policy file (default "+DefaultConfigFile+" in the working directory, if present)")
+	var disable listFlag
+	fs.Var(&disable, "disable", "rule IDs to disable (repeatable, comma-separated)")
+	quiet := fs.Bool("quiet", false, "no progress and no per-package lines for allowed packages")
+	verbose := fs.Bool("verbose", false, "list allowed packages without findings too")
+	color := fs.String("color", "auto", "colour in text output: auto, always, never")
+	workers := fs.Int("workers", 0, "packages analyzed in parallel (default: number of CPUs)")
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "usage: airlock scan [flags] TARGET...")
+		fmt.Fprintln(stderr, "\nTARGET is a package archive (wheel, sdist, npm tarball, zip; recognized by content), an unpacked package,")
+		fmt.Fprintln(stderr, "a site-packages or node_modules directory, a virtualenv or a project directory.")
+		fmt.Fprintln(stderr, "\nflags:")
+		fs.PrintDefaults()
+	}
+	targets, err := parseInterspersed(fs, args)
+	if err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return ExitOK, err
+		}
+		return ExitUsage, usageError{err.Error()}
+	}
+	if len(targets) == 0 {
+		return ExitUsage, usagef("no target given: name an archive, a directory or an environment to scan")
+	}
+	f, err := report.ParseFormat(*format)
+	if err != nil {
+		return ExitUsage, usageError{err.Error()}
+	}
+	var failRank int
+	switch *failOn {
+	case "block":
+		failRank = model.Block.Rank()
+	case "warn":
+		failRank = model.Warn.Rank()
+	case "never":
+		failRank = 99
+	default:
+		return ExitUsage, usagef("--fail-on %q is not allowed (allowed: block, warn, never)", *failOn)
+	}
+	switch *color {
+	case "auto", "always", "never":
+	default:
+		return ExitUsage, usagef("--color %q is not allowed (allowed: auto, always, never)", *color)
+	}
+	cfg, err := loadConfig(*configPath)
+	if err != nil {
+		return ExitUsage, err
+	}
+	known := registry.IDs()
+	for _, id := range disable {
+		if !known[id] {
+			return ExitUsage, usagef("--disable: unknown rule %q (run \"airlock rules\" for the list)", id)
+		}
+	}
+	cfg.Rules.Disable = append(cfg.Rules.Disable, disable...)
+
+	var ruleList []rules.Rule
+	for _, r := range registry.All() {
+		if !cfg.Disabled(r.Meta().ID) {
+			ruleList = append(ruleList, r)
+		}
+	}
+	opt := engine.Options{Rules: ruleList, Config: cfg, Workers: *workers}
+	if !*quiet && isTTY(stderr) {
+		opt.Progress = func(done, total int, cur string) {
+			fmt.Fprintf(stderr, "\r\x1b[Kscanning %d/%d %s", done, total, clipPath(cur, 60))
+			if done == total {
+				fmt.Fprint(stderr, "\r\x1b[K")
+			}
+		}
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	rep, err := engine.New(opt).Scan(ctx, targets)
+	if err != nil {
+		return ExitUsage, err
+	}
+	rep.Tool = model.Tool{Name: "airlock", Version: Version}
+
+	out := stdout
+	if *output != "" {
+		file, err := os.Create(*output)
+		if err != nil {
+			return ExitUsage, fmt.Errorf("create output file: %w", err)
+		}
+		defer file.Close()
+		out = file
+	}
+	ropt := report.Options{Verbose: *verbose, Rules: ruleInfos()}
+	ropt.Color = *color == "always" || *color == "auto" && *output == "" && isTTY(stdout) && os.Getenv("NO_COLOR") == ""
+	_ = quiet
+	if err := report.Write(out, rep, string(f), ropt); err != nil {
+		return ExitUsage, fmt.Errorf("write report: %w", err)
+	}
+	for _, p := range rep.Packages {
+		if p.Verdict.Rank() >= failRank {
+			return ExitFail, nil
+		}
+	}
+	return ExitOK, nil
+}
+
+func loadConfig(p string) (*policy.Config, error) {
+	known := registry.IDs()
+	if p == "" {
+		if _, err := os.Stat(DefaultConfigFile); err != nil {
+			return policy.DefaultConfig(), nil
+		}
+		p = DefaultConfigFile
+	}
+	c, err := policy.LoadConfig(p, known)
+	if err != nil {
+		return nil, usageError{err.Error()}
+	}
+	return c, nil
+}
+
+func ruleInfos() []report.RuleInfo {
+	var out []report.RuleInfo
+	for _, r := range registry.All() {
+		m := r.Meta()
+		out = append(out, report.RuleInfo{ID: m.ID, Title: m.Title, Description: m.Description, Severity: m.Severity})
+	}
+	return out
+}
+
+func clipPath(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return "…" + s[len(s)-n:]
+}

@@ -1,0 +1,185 @@
+// Package engine is the one place that knows the whole order of a scan:
+// targets → packages → artifacts → analysis → rules → policy → results.
+package engine
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"sync"
+	"time"
+
+	"github.com/airlock-sec/airlock/internal/analyze"
+	"github.com/airlock-sec/airlock/internal/artifact"
+	"github.com/airlock-sec/airlock/internal/ecosystem/pypi"
+	"github.com/airlock-sec/airlock/internal/model"
+	"github.com/airlock-sec/airlock/internal/policy"
+	"github.com/airlock-sec/airlock/internal/rules"
+)
+
+// Options configure a scan.
+type Options struct {
+	Rules    []rules.Rule
+	Config   *policy.Config
+	Limits   artifact.Limits
+	Analysis analyze.Limits
+	// Workers is the number of packages analyzed at once (default GOMAXPROCS).
+	Workers int
+	// Progress, when set, is called after each package.
+	Progress func(done, total int, current string)
+	// Now is the clock for allow-list expiry (default time.Now).
+	Now func() time.Time
+}
+
+// Engine runs scans.
+type Engine struct {
+	opt Options
+}
+
+// New makes an engine with defaults filled in.
+func New(opt Options) *Engine {
+	if opt.Config == nil {
+		opt.Config = policy.DefaultConfig()
+	}
+	if opt.Limits == (artifact.Limits{}) {
+		opt.Limits = artifact.DefaultLimits()
+	}
+	if opt.Analysis.MaxDepth == 0 {
+		opt.Analysis = analyze.DefaultLimits()
+	}
+	if opt.Workers <= 0 {
+		opt.Workers = runtime.GOMAXPROCS(0)
+	}
+	if opt.Now == nil {
+		opt.Now = time.Now
+	}
+	return &Engine{opt: opt}
+}
+
+// job is one package to analyze, found by discovery.
+type job struct {
+	target string
+	pkg    model.Package
+	// open loads the package's files.
+	open func() (*artifact.Artifact, error)
+	// installed-environment facts
+	orphanPth []string
+	record    []pypi.RecordEntry
+}
+
+// Scan vets every target and returns the report. Input problems become
+// diagnostics; the error is only for unusable arguments (a missing path).
+func (e *Engine) Scan(ctx context.Context, targets []string) (*model.Report, error) {
+	rep := &model.Report{SchemaVersion: model.SchemaVersion, Packages: []model.Result{}, Diagnostics: []model.Diagnostic{}}
+	var jobs []job
+	for _, t := range targets {
+		if _, err := os.Lstat(t); err != nil {
+			return nil, fmt.Errorf("scan target %q: %w", t, err)
+		}
+		js, diags := e.discover(t)
+		jobs = append(jobs, js...)
+		rep.Diagnostics = append(rep.Diagnostics, diags...)
+	}
+	results := make([]model.Result, len(jobs))
+	diags := make([][]model.Diagnostic, len(jobs))
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	done := 0
+	next := make(chan int)
+	for w := 0; w < e.opt.Workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				results[i], diags[i] = e.scanJob(jobs[i])
+				if e.opt.Progress != nil {
+					mu.Lock()
+					done++
+					e.opt.Progress(done, len(jobs), jobs[i].pkg.Path)
+					mu.Unlock()
+				}
+			}
+		}()
+	}
+	for i := range jobs {
+		if ctx.Err() != nil {
+			break
+		}
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	for i := range jobs {
+		if results[i].Verdict == "" {
+			continue
+		}
+		rep.Packages = append(rep.Packages, results[i])
+		rep.Diagnostics = append(rep.Diagnostics, diags[i]...)
+	}
+	sort.SliceStable(rep.Packages, func(i, j int) bool {
+		a, b := rep.Packages[i], rep.Packages[j]
+		if a.Verdict.Rank() != b.Verdict.Rank() {
+			return a.Verdict.Rank() > b.Verdict.Rank()
+		}
+		if a.Score != b.Score {
+			return a.Score > b.Score
+		}
+		return a.Path < b.Path
+	})
+	rep.Summarize()
+	return rep, nil
+}
+
+func (e *Engine) scanJob(j job) (model.Result, []model.Diagnostic) {
+	var diags []model.Diagnostic
+	art, err := j.open()
+	if err != nil {
+		return model.Result{}, []model.Diagnostic{{Target: j.target, Message: err.Error()}}
+	}
+	for _, d := range art.Diagnostics {
+		d.Target = j.pkg.Path
+		diags = append(diags, d)
+	}
+	pkg := j.pkg
+	identify(&pkg, art)
+	in := e.buildInput(pkg, art)
+	in.OrphanPth = j.orphanPth
+	in.HashMismatch = checkRecord(art, j.record)
+	res := model.Result{Package: pkg}
+	res.Findings = rules.Run(in, e.opt.Rules)
+	if res.Findings == nil {
+		res.Findings = []model.Finding{}
+	}
+	diags = append(diags, e.opt.Config.Judge(&res, e.opt.Now())...)
+	return res, diags
+}
+
+// sha256File hashes an artifact file for allow-listing and reports.
+func sha256File(path string) (string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return "", err
+	}
+	return "sha256:" + hex.EncodeToString(h.Sum(nil)), nil
+}
+
+func displayPath(p string) string {
+	if rel, err := filepath.Rel(".", p); err == nil && !filepath.IsAbs(p) {
+		return filepath.ToSlash(rel)
+	}
+	return filepath.ToSlash(p)
+}

@@ -1,0 +1,258 @@
+package engine
+
+import (
+	"bytes"
+	"path"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+
+	"github.com/airlock-sec/airlock/internal/analyze"
+	"github.com/airlock-sec/airlock/internal/artifact"
+	"github.com/airlock-sec/airlock/internal/ecosystem/npm"
+	"github.com/airlock-sec/airlock/internal/ecosystem/pypi"
+	"github.com/airlock-sec/airlock/internal/model"
+	"github.com/airlock-sec/airlock/internal/rules"
+)
+
+// identify fills ecosystem, name, version, kind and digest from the
+// package's own metadata.
+func identify(p *model.Package, a *artifact.Artifact) {
+	if p.Kind == "" {
+		p.Kind = a.Kind
+	}
+	if p.Kind != "installed" && p.Kind != "directory" && p.Digest == "" {
+		if d, err := sha256File(p.Path); err == nil {
+			p.Digest = d
+		}
+	}
+	if p.Name != "" && p.Ecosystem != model.Unknown {
+		return
+	}
+	set := func(eco model.Ecosystem, name, version string) {
+		p.Ecosystem = eco
+		if p.Name == "" {
+			p.Name = name
+		}
+		if p.Version == "" {
+			p.Version = version
+		}
+	}
+	if f := a.Lookup("package.json"); f != nil {
+		if pj, err := npm.ParsePackageJSON(f.Data); err == nil {
+			set(model.NPM, pj.Name, pj.Version)
+			return
+		}
+	}
+	// wheel: <name>.dist-info/METADATA
+	for _, f := range a.Files {
+		if strings.Count(f.Path, "/") == 1 && strings.HasSuffix(f.Path, ".dist-info/METADATA") {
+			if m, err := pypi.ParseMetadata(f.Data); err == nil {
+				set(model.PyPI, m.Name, m.Version)
+				return
+			}
+		}
+	}
+	if f := a.Lookup("PKG-INFO"); f != nil {
+		if m, err := pypi.ParseMetadata(f.Data); err == nil && m.Name != "" {
+			set(model.PyPI, m.Name, m.Version)
+			return
+		}
+	}
+	for _, n := range []string{"setup.cfg", "pyproject.toml", "setup.py"} {
+		f := a.Lookup(n)
+		if f == nil {
+			continue
+		}
+		var name, version string
+		switch n {
+		case "setup.cfg":
+			name, version = pypi.ParseSetupCfgNameVersion(f.Data)
+		case "pyproject.toml":
+			name, version = pypi.ParsePyprojectNameVersion(f.Data)
+		default:
+			name, version = pypi.SetupPyNameVersion(f.Data)
+		}
+		if name != "" || n == "setup.py" {
+			set(model.PyPI, name, version)
+			return
+		}
+	}
+	for _, f := range a.Files {
+		if strings.HasSuffix(f.Path, ".py") {
+			p.Ecosystem = model.PyPI
+			break
+		}
+		if strings.HasSuffix(f.Path, ".js") {
+			p.Ecosystem = model.NPM
+		}
+	}
+	if p.Name == "" {
+		p.Name = nameFromFile(p.Path)
+	}
+}
+
+func nameFromFile(p string) string {
+	b := filepath.Base(p)
+	for _, ext := range []string{".tar.gz", ".tgz", ".zip", ".whl", ".tar.bz2", ".tar.xz", ".tar"} {
+		b = strings.TrimSuffix(b, ext)
+	}
+	return b
+}
+
+const maxHead = 64 << 10
+
+// buildInput analyzes every code file of the package.
+func (e *Engine) buildInput(p model.Package, a *artifact.Artifact) *rules.Input {
+	in := &rules.Input{Package: p}
+	if p.Ecosystem == model.NPM {
+		in.Scripts = installScripts(a)
+	}
+	install := installFiles(p, a, in.Scripts)
+	for _, f := range a.Files {
+		rf := &rules.File{Path: f.Path, Size: f.Size, Mode: f.Mode}
+		rf.Head = f.Data
+		if len(rf.Head) > maxHead {
+			rf.Head = rf.Head[:maxHead]
+		}
+		head := f.Data
+		if len(head) > 512 {
+			head = head[:512]
+		}
+		lang := analyze.LangOf(f.Path, head)
+		rf.Context = analyze.ContextOf(p.Ecosystem, f.Path)
+		if install[f.Path] {
+			rf.Context = model.Install
+		}
+		if lang != "" && !isBinary(head) {
+			rf.Text = f.Data
+			u := &analyze.Unit{Path: f.Path, Line: 1, Lang: lang, Context: rf.Context, Text: f.Data}
+			rf.Facts = analyze.Analyze(u, e.opt.Analysis)
+		}
+		in.Files = append(in.Files, rf)
+	}
+	return in
+}
+
+func isBinary(head []byte) bool { return bytes.IndexByte(head, 0) >= 0 }
+
+// installScripts returns the npm lifecycle scripts that run when the
+// package is installed from a registry.
+func installScripts(a *artifact.Artifact) map[string]string {
+	f := a.Lookup("package.json")
+	if f == nil {
+		return nil
+	}
+	pj, err := npm.ParsePackageJSON(f.Data)
+	if err != nil {
+		return nil
+	}
+	out := map[string]string{}
+	for _, name := range []string{"preinstall", "install", "postinstall"} {
+		if s, ok := pj.Scripts[name]; ok && strings.TrimSpace(s) != "" {
+			out[name] = s
+		}
+	}
+	if s := npm.ImplicitInstallScript(a.Lookup("binding.gyp") != nil && !pj.GypfileDisabled, pj.Scripts); s != "" {
+		out["install"] = s
+	}
+	return out
+}
+
+var localRequire = regexp.MustCompile(`require\(\s*['"](\.{1,2}/[^'"]+)['"]\s*\)|from\s+['"](\.{1,2}/[^'"]+)['"]|import\s+['"](\.{1,2}/[^'"]+)['"]`)
+
+// installFiles finds the files that run at install time: files named by
+// npm install scripts and what they require locally, and local modules
+// imported by setup.py.
+func installFiles(p model.Package, a *artifact.Artifact, scripts map[string]string) map[string]bool {
+	out := map[string]bool{}
+	var queue []string
+	names := make([]string, 0, len(scripts))
+	for n := range scripts {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		for _, c := range analyze.ParseShell(scripts[n], 1) {
+			for _, words := range c.Words {
+				for _, w := range words[1:] {
+					if strings.HasPrefix(w, "-") {
+						continue
+					}
+					cand := path.Clean(strings.TrimPrefix(w, "./"))
+					for _, try := range []string{cand, cand + ".js", cand + "/index.js", cand + ".cjs", cand + ".mjs", cand + ".py", cand + ".sh"} {
+						if a.Lookup(try) != nil {
+							queue = append(queue, try)
+							break
+						}
+					}
+				}
+			}
+		}
+	}
+	if f := a.Lookup("setup.py"); f != nil {
+		queue = append(queue, setupLocalModules(f.Data, a)...)
+	}
+	// follow local requires, bounded
+	for len(queue) > 0 && len(out) < 200 {
+		cur := queue[0]
+		queue = queue[1:]
+		if out[cur] {
+			continue
+		}
+		out[cur] = true
+		f := a.Lookup(cur)
+		if f == nil || !strings.HasSuffix(cur, "js") {
+			continue
+		}
+		for _, m := range localRequire.FindAllSubmatch(f.Data, 100) {
+			rel := string(m[1]) + string(m[2]) + string(m[3])
+			cand := path.Clean(path.Join(path.Dir(cur), rel))
+			for _, try := range []string{cand, cand + ".js", cand + "/index.js", cand + ".cjs", cand + ".mjs"} {
+				if a.Lookup(try) != nil && !out[try] {
+					queue = append(queue, try)
+					break
+				}
+			}
+		}
+	}
+	delete(out, "package.json")
+	return out
+}
+
+var pyImport = regexp.MustCompile(`(?m)^\s*(?:from\s+([A-Za-z_][\w.]*)\s+import|import\s+([A-Za-z_][\w.]*))`)
+
+// setupLocalModules lists package files imported by setup.py.
+func setupLocalModules(src []byte, a *artifact.Artifact) []string {
+	var out []string
+	for _, m := range pyImport.FindAllSubmatch(src, 200) {
+		mod := string(m[1]) + string(m[2])
+		p := strings.ReplaceAll(mod, ".", "/")
+		for _, try := range []string{p + ".py", p + "/__init__.py", "src/" + p + ".py", "src/" + p + "/__init__.py"} {
+			if a.Lookup(try) != nil {
+				out = append(out, try)
+				break
+			}
+		}
+	}
+	return out
+}
+
+// checkRecord compares installed files with their RECORD hashes.
+func checkRecord(a *artifact.Artifact, rec []pypi.RecordEntry) []string {
+	var bad []string
+	for _, r := range rec {
+		if r.Hash == "" {
+			continue
+		}
+		f := a.Lookup(path.Clean(r.Path))
+		if f == nil || f.Truncated {
+			continue
+		}
+		if ok, known := pypi.VerifyHash(r, f.Data); known && !ok {
+			bad = append(bad, f.Path)
+		}
+	}
+	return bad
+}

@@ -1,0 +1,121 @@
+package static
+
+import (
+	"strings"
+
+	"github.com/airlock-sec/airlock/internal/analyze"
+	"github.com/airlock-sec/airlock/internal/model"
+	"github.com/airlock-sec/airlock/internal/rules"
+)
+
+// DownloadExec flags fetching code or programs and running them.
+type DownloadExec struct{}
+
+func (DownloadExec) Meta() rules.Meta {
+	return rules.Meta{
+		ID:    "static/download-exec",
+		Title: "downloads and runs code",
+		Description: "Fetched text passed to `exec`/`eval`; `curl … | sh` and PowerShell download cradles (`IEX (New-Object Net.WebClient).DownloadString`); " +
+			"a download written to disk and then made executable or started in the same code; `pip install` / `npm install` run from package code; " +
+			"and fetching a second runtime such as Bun to run a payload outside Python (the 2026 `.pth` Bun dropper). " +
+			"Install scripts of native packages that fetch their own prebuilt binary are scored with the rest of the evidence, not blocked on this alone.",
+		Severity:     model.High,
+		Capabilities: []model.Capability{model.CapDownloadRun, model.CapNetwork},
+	}
+}
+
+var runFileCallees = map[string]bool{
+	"os.system": true, "os.startfile": true, "subprocess.Popen": true, "subprocess.call": true, "subprocess.run": true, "os.chmod": true,
+	"child_process.exec": true, "child_process.execSync": true, "child_process.spawn": true, "child_process.execFile": true, "child_process.execFileSync": true,
+	"fs.chmodSync": true, "fs.chmod": true,
+}
+
+var writeCallees = map[string]bool{"open": true, "fs.writeFileSync": true, "fs.writeFile": true, "fs.createWriteStream": true, "urllib.request.urlretrieve": true, "urllib.urlretrieve": true, "fs.promises.writeFile": true}
+
+func (DownloadExec) Check(in *rules.Input, r *rules.Reporter) {
+	in.EachFacts(func(f *rules.File, u *analyze.Facts) {
+		fetch, write, run := 0, 0, 0
+		for _, c := range u.Calls {
+			if execCallees[c.Callee] {
+				for _, ic := range c.Inner {
+					if k, ok := netCallees[ic]; ok && k != "session" || strings.HasSuffix(ic, ".urlopen") {
+						fd := rules.At(u, c.Line, model.High, "runs code fetched from the network with "+shortQuote(c.Callee), model.CapDownloadRun, model.CapExec, model.CapNetwork)
+						fd.Evidence = c.Text
+						r.Report(fd)
+						break
+					}
+				}
+			}
+			if k, ok := netCallees[c.Callee]; ok && (k == "get" || k == "request") && fetch == 0 {
+				fetch = c.Line
+			}
+			if writeCallees[c.Callee] && write == 0 {
+				if c.Callee != "open" || strings.Contains(c.Text, "'wb'") || strings.Contains(c.Text, "\"wb\"") {
+					write = c.Line
+				}
+			}
+			if runFileCallees[c.Callee] && run == 0 {
+				run = c.Line
+			}
+			if analyze.IsProcessCall(c.Callee) {
+				for _, a := range c.Args {
+					words := a.List
+					if a.IsStr {
+						words = strings.Fields(a.Str)
+					}
+					if pipInstall(words) {
+						fd := rules.At(u, c.Line, model.Medium, "installs packages at run time with "+shortQuote(strings.Join(words, " ")), model.CapDownloadRun)
+						fd.Evidence = c.Text
+						r.Report(fd)
+					}
+				}
+			}
+		}
+		if fetch > 0 && write > 0 && run > 0 && u.Unit.Lang == analyze.Python {
+			fd := rules.At(u, run, model.Medium, "downloads a file, writes it and runs or chmods it", model.CapDownloadRun, model.CapNetwork)
+			r.Report(fd)
+		}
+		for _, s := range u.Strings {
+			ls := strings.ToLower(s.Value)
+			if strings.Contains(ls, "bun.sh/install") || strings.Contains(ls, "oven-sh/bun/releases") || strings.Contains(ls, "deno.land/install") {
+				fd := rules.At(u, s.Line, model.High, "fetches the Bun/Deno runtime "+shortQuote(s.Value), model.CapDownloadRun, model.CapNetwork)
+				fd.Evidence = s.Value
+				r.Report(fd)
+			}
+			if (strings.Contains(ls, "downloadstring") || strings.Contains(ls, "downloadfile") || strings.Contains(ls, "invoke-webrequest") || strings.Contains(ls, "iwr ")) &&
+				(strings.Contains(ls, "iex") || strings.Contains(ls, "invoke-expression") || strings.Contains(ls, "start-process") || strings.Contains(ls, ".exe")) {
+				fd := rules.At(u, s.Line, model.High, "PowerShell download cradle "+shortQuote(s.Value), model.CapDownloadRun, model.CapNetwork)
+				fd.Evidence = s.Value
+				r.Report(fd)
+			}
+		}
+		eachCommand(u, func(c analyze.Command, words []string) {
+			p := cmdName(words)
+			switch {
+			case c.PipedToShell && (p == "curl" || p == "wget" || p == "iwr" || p == "invoke-webrequest"):
+				r.Report(model.Finding{Severity: model.High, Path: u.Unit.Path, Line: c.Line, Layers: u.Unit.Layers, Context: u.Unit.Context,
+					Message: "pipes a download into an interpreter", Evidence: c.Raw, Capabilities: []model.Capability{model.CapDownloadRun, model.CapNetwork}})
+			case (p == "curl" || p == "wget") && strings.Contains(c.Raw, "chmod") && (strings.Contains(c.Raw, "&& ./") || strings.Contains(c.Raw, "; ./")):
+				r.Report(model.Finding{Severity: model.High, Path: u.Unit.Path, Line: c.Line, Layers: u.Unit.Layers, Context: u.Unit.Context,
+					Message: "downloads a program, makes it executable and runs it", Evidence: c.Raw, Capabilities: []model.Capability{model.CapDownloadRun, model.CapNetwork}})
+			case pipInstall(words) && u.Unit.Lang != analyze.Shell:
+				r.Report(model.Finding{Severity: model.Medium, Path: u.Unit.Path, Line: c.Line, Layers: u.Unit.Layers, Context: u.Unit.Context,
+					Message: "installs packages at run time with " + shortQuote(strings.Join(words, " ")), Evidence: c.Raw, Capabilities: []model.Capability{model.CapDownloadRun}})
+			}
+		})
+	})
+}
+
+// pipInstall matches pip install / python -m pip install / npm install <pkg>.
+func pipInstall(words []string) bool {
+	for i, w := range words {
+		b := strings.ToLower(w)
+		if j := strings.LastIndexAny(b, `/\`); j >= 0 {
+			b = b[j+1:]
+		}
+		if (b == "pip" || b == "pip3" || b == "pip.exe") && i+1 < len(words) && words[i+1] == "install" && i+2 < len(words) {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,65 @@
+package static
+
+import (
+	"strings"
+
+	"github.com/airlock-sec/airlock/internal/analyze"
+	"github.com/airlock-sec/airlock/internal/model"
+	"github.com/airlock-sec/airlock/internal/rules"
+)
+
+// EnvDump flags code that collects the whole process environment.
+type EnvDump struct{}
+
+func (EnvDump) Meta() rules.Meta {
+	return rules.Meta{
+		ID:    "static/env-dump",
+		Title: "collects the whole environment",
+		Description: "Serializing or copying the entire environment (`dict(os.environ)`, `json.dumps(os.environ)`, `JSON.stringify(process.env)`, `printenv`, `env`) " +
+			"gathers every token a CI job holds. Reading single variables is normal and not reported.",
+		Severity:     model.Medium,
+		Capabilities: []model.Capability{model.CapCredentials},
+	}
+}
+
+var envSerializers = map[string]bool{
+	"dict": true, "json.dumps": true, "str": true, "repr": true, "JSON.stringify": true, "Object.entries": true, "Object.keys": false,
+	"base64.b64encode": true, "Buffer.from": true, "requests.post": true, "requests.get": true, "print": false, "Object.assign": false,
+}
+
+func (EnvDump) Check(in *rules.Input, r *rules.Reporter) {
+	in.EachFacts(func(f *rules.File, u *analyze.Facts) {
+		for _, c := range u.Calls {
+			if c.Callee == "os.environ.copy" || c.Callee == "os.environ.items" && strings.Contains(c.Text, "for") {
+				fd := rules.At(u, c.Line, model.Medium, "copies the whole environment", model.CapCredentials)
+				fd.Evidence = c.Text
+				r.Report(fd)
+				continue
+			}
+			if !envSerializers[c.Callee] {
+				continue
+			}
+			for _, a := range c.Args {
+				if a.Name == "os.environ" || a.Name == "process.env" {
+					fd := rules.At(u, c.Line, model.Medium, "serializes the whole environment with "+shortQuote(c.Callee), model.CapCredentials)
+					fd.Evidence = c.Text
+					r.Report(fd)
+				}
+			}
+			for k, v := range c.Keywords {
+				if (v == "os.environ" || v == "process.env") && k != "env" {
+					fd := rules.At(u, c.Line, model.Medium, "sends the whole environment as "+shortQuote(k), model.CapCredentials)
+					fd.Evidence = c.Text
+					r.Report(fd)
+				}
+			}
+		}
+		eachCommand(u, func(c analyze.Command, words []string) {
+			if p := cmdName(words); (p == "printenv" || p == "env" && len(words) == 1 || p == "set" && len(words) == 1) && u.Unit.Lang != analyze.Shell {
+				fd := model.Finding{Severity: model.Medium, Path: u.Unit.Path, Line: c.Line, Layers: u.Unit.Layers, Context: u.Unit.Context,
+					Message: "runs " + shortQuote(p) + " to dump the environment", Evidence: c.Raw, Capabilities: []model.Capability{model.CapCredentials}}
+				r.Report(fd)
+			}
+		})
+	})
+}

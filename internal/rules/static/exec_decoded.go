@@ -1,0 +1,128 @@
+package static
+
+import (
+	"strings"
+
+	"github.com/airlock-sec/airlock/internal/analyze"
+	"github.com/airlock-sec/airlock/internal/model"
+	"github.com/airlock-sec/airlock/internal/rules"
+)
+
+// ExecDecoded flags dynamic execution of data that was decoded,
+// decompressed, unmarshalled or fetched at run time.
+type ExecDecoded struct{}
+
+func (ExecDecoded) Meta() rules.Meta {
+	return rules.Meta{
+		ID:    "static/exec-decoded",
+		Title: "dynamic execution of decoded or generated code",
+		Description: "`exec`, `eval`, `compile`, `Function`, `vm.runIn*Context` applied to the result of base64/hex/zlib/marshal decoding, " +
+			"character-code arrays or string reversal is how packed payloads run (`exec(base64.b64decode(...))`). " +
+			"Evaluating a constant string that holds code is reported at medium severity; evaluating decoded data at high.",
+		Severity:     model.High,
+		Capabilities: []model.Capability{model.CapExec, model.CapDecode},
+	}
+}
+
+var execCallees = map[string]bool{
+	"exec": true, "eval": true, "compile": true, "execfile": true, "builtins.exec": true, "builtins.eval": true, "__builtin__.eval": true,
+	"Function": true, "vm.runInThisContext": true, "vm.runInNewContext": true, "vm.runInContext": true, "new vm.Script": true, "vm.compileFunction": true,
+	"window.eval": true, "global.eval": true, "globalThis.eval": true, "setTimeout": false,
+}
+
+var decoderCallees = map[string]bool{
+	"base64.b64decode": true, "base64.urlsafe_b64decode": true, "base64.b32decode": true, "base64.b85decode": true, "base64.a85decode": true,
+	"base64.decodebytes": true, "base64.decodestring": true, "base64.b16decode": true, "binascii.unhexlify": true, "binascii.a2b_base64": true,
+	"binascii.a2b_hex": true, "bytes.fromhex": true, "zlib.decompress": true, "gzip.decompress": true, "bz2.decompress": true,
+	"lzma.decompress": true, "marshal.loads": true, "codecs.decode": true, "pickle.loads": true, "cPickle.loads": true,
+	"atob": true, "Buffer.from": true, "String.fromCharCode": true, "unescape": true, "decodeURIComponent": true, "zlib.inflateSync": true,
+	"zlib.gunzipSync": true, "zlib.brotliDecompressSync": true, "chr": true, "reversed": true,
+}
+
+func (ExecDecoded) Check(in *rules.Input, r *rules.Reporter) {
+	in.EachFacts(func(f *rules.File, u *analyze.Facts) {
+		for _, c := range u.Calls {
+			if !execCallees[c.Callee] || len(c.Args) == 0 {
+				continue
+			}
+			if c.Callee == "compile" && u.Unit.Lang == analyze.Python && len(c.Args) >= 1 && c.Args[0].IsStr && !strings.Contains(c.Args[0].Str, "\n") && len(c.Args[0].Str) < 60 {
+				continue // re.compile-like usage through an alias, or tiny expression
+			}
+			var dec []string
+			for _, ic := range c.Inner {
+				if decoderCallees[ic] {
+					dec = append(dec, ic)
+				}
+			}
+			arg := c.Args[0]
+			switch {
+			case len(dec) > 0:
+				fd := rules.At(u, c.Line, model.High, "runs code produced by "+shortQuote(strings.Join(uniq(dec), ", "))+" with "+shortQuote(c.Callee), model.CapExec, model.CapDecode)
+				fd.Evidence = c.Text
+				r.Report(fd)
+			case arg.Name != "" && decodedName(u, arg.Name):
+				fd := rules.At(u, c.Line, model.High, "runs decoded data held in "+shortQuote(arg.Name)+" with "+shortQuote(c.Callee), model.CapExec, model.CapDecode)
+				fd.Evidence = c.Text
+				r.Report(fd)
+			case arg.IsStr && len(arg.Str) > 20 && (strings.Contains(arg.Str, "import") || strings.Contains(arg.Str, "require(") || strings.Contains(arg.Str, "(")):
+				sev := model.Medium
+				if len(u.Unit.Layers) > 0 {
+					sev = model.High
+				}
+				fd := rules.At(u, c.Line, sev, "runs a code string with "+shortQuote(c.Callee), model.CapExec)
+				fd.Evidence = c.Text
+				r.Report(fd)
+			}
+		}
+	})
+}
+
+// decodedName reports whether the unit assigns name from a decoder call
+// (x = base64.b64decode(...)) — seen as a decoder call on the same line
+// as an assignment to name in the source text.
+func decodedName(u *analyze.Facts, name string) bool {
+	for _, c := range u.Calls {
+		if !decoderCallees[c.Callee] {
+			continue
+		}
+		if strings.Contains(c.Text, name) {
+			continue
+		}
+		line := lineText(u.Unit.Text, c.Line)
+		if i := strings.Index(line, "="); i > 0 && strings.Contains(line[:i], name) {
+			return true
+		}
+	}
+	return false
+}
+
+func lineText(src []byte, line int) string {
+	n := 1
+	start := 0
+	for i := 0; i < len(src) && n < line; i++ {
+		if src[i] == '\n' {
+			n++
+			start = i + 1
+		}
+	}
+	if n != line {
+		return ""
+	}
+	end := start
+	for end < len(src) && src[end] != '\n' && end-start < 2000 {
+		end++
+	}
+	return string(src[start:end])
+}
+
+func uniq(s []string) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, x := range s {
+		if !seen[x] {
+			seen[x] = true
+			out = append(out, x)
+		}
+	}
+	return out
+}

@@ -1,0 +1,161 @@
+// Package static holds the rules that judge a package from its files
+// alone: decoded code, calls, strings and install hooks.
+package static
+
+import (
+	"net"
+	"net/url"
+	"strings"
+
+	"github.com/airlock-sec/airlock/internal/analyze"
+)
+
+// indicator is a substring with a label, matched case-insensitively
+// against string values.
+type indicator struct {
+	sub   string // lowercase
+	label string
+}
+
+func firstMatch(s string, list []indicator) (indicator, bool) {
+	if len(s) > 8192 {
+		s = s[:8192]
+	}
+	ls := strings.ToLower(s)
+	for _, ind := range list {
+		if strings.Contains(ls, ind.sub) {
+			return ind, true
+		}
+	}
+	return indicator{}, false
+}
+
+// shortQuote is a bounded quoted value for messages.
+func shortQuote(s string) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if len(s) > 80 {
+		s = s[:80]
+		for len(s) > 0 && s[len(s)-1]&0xC0 == 0x80 {
+			s = s[:len(s)-1]
+		}
+		s += "…"
+	}
+	return `"` + strings.ReplaceAll(s, `"`, `\"`) + `"`
+}
+
+// calleeIn reports whether callee equals or ends with one of names after a
+// dot ("requests.post" matches "post" entries only when listed fully).
+func calleeIn(callee string, set map[string]bool) bool {
+	return set[callee]
+}
+
+func lastPart(callee string) string {
+	if i := strings.LastIndexByte(callee, '.'); i >= 0 {
+		return callee[i+1:]
+	}
+	return callee
+}
+
+// cmdName is the program name of a command word list.
+func cmdName(words []string) string {
+	if len(words) == 0 {
+		return ""
+	}
+	w := words[0]
+	if i := strings.LastIndexAny(w, `/\`); i >= 0 {
+		w = w[i+1:]
+	}
+	w = strings.ToLower(strings.TrimSuffix(strings.ToLower(w), ".exe"))
+	if (w == "sudo" || w == "nohup" || w == "env" || w == "exec" || w == "start" || w == "cmd") && len(words) > 1 {
+		rest := words[1:]
+		for len(rest) > 0 && strings.HasPrefix(rest[0], "/") && w == "cmd" {
+			rest = rest[1:]
+		}
+		return cmdName(rest)
+	}
+	return w
+}
+
+// eachCommand calls fn for every simple command of a unit.
+func eachCommand(u *analyze.Facts, fn func(c analyze.Command, words []string)) {
+	for _, c := range u.Commands {
+		for _, w := range c.Words {
+			fn(c, w)
+		}
+	}
+}
+
+// hostOf extracts the host of a URL-ish string ("https://x.y/z", "x.y:80").
+func hostOf(s string) string {
+	s = strings.TrimSpace(s)
+	if i := strings.Index(s, "://"); i >= 0 {
+		u, err := url.Parse(s)
+		if err == nil {
+			return strings.ToLower(u.Hostname())
+		}
+		rest := s[i+3:]
+		if j := strings.IndexAny(rest, "/:?#"); j >= 0 {
+			rest = rest[:j]
+		}
+		return strings.ToLower(rest)
+	}
+	return ""
+}
+
+// urlsIn finds http(s)/ws/ftp URLs inside a string.
+func urlsIn(s string) []string {
+	var out []string
+	for len(s) > 0 && len(out) < 32 {
+		i := strings.Index(s, "://")
+		if i < 0 {
+			break
+		}
+		start := i
+		for start > 0 && isSchemeChar(s[start-1]) {
+			start--
+		}
+		end := i + 3
+		for end < len(s) && isURLChar(s[end]) {
+			end++
+		}
+		scheme := strings.ToLower(s[start:i])
+		if scheme == "http" || scheme == "https" || scheme == "ws" || scheme == "wss" || scheme == "ftp" || scheme == "tcp" {
+			out = append(out, s[start:end])
+		}
+		s = s[end:]
+	}
+	return out
+}
+
+func isSchemeChar(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
+}
+
+func isURLChar(c byte) bool {
+	return c > ' ' && c < 0x7f && c != '"' && c != '\'' && c != '`' && c != '<' && c != '>' && c != '\\' && c != '{' && c != '}'
+}
+
+// publicIP reports whether host is a literal IP that is routable on the
+// internet (not loopback, private, link-local or unspecified).
+func publicIP(host string) bool {
+	ip := net.ParseIP(strings.Trim(host, "[]"))
+	if ip == nil {
+		return false
+	}
+	return !(ip.IsLoopback() || ip.IsPrivate() || ip.IsLinkLocalUnicast() || ip.IsUnspecified() || ip.IsMulticast() || ip.IsLinkLocalMulticast() ||
+		ip.Equal(net.IPv4bcast) || strings.HasPrefix(host, "192.0.2.") || strings.HasPrefix(host, "198.51.100.") || strings.HasPrefix(host, "203.0.113.") ||
+		host == "1.2.3.4" || host == "8.8.8.8" || host == "1.1.1.1" || host == "8.8.4.4")
+}
+
+// hasImport reports whether the unit imports a module (or a submodule).
+func hasImport(u *analyze.Facts, mod string) bool {
+	for _, im := range u.Imports {
+		if im.Name == mod || strings.HasPrefix(im.Name, mod+".") {
+			return true
+		}
+	}
+	return false
+}
+
+// snippetOf returns a call's text or a string value for evidence.
+func callEvidence(c analyze.Call) string { return c.Text }

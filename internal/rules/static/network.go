@@ -1,0 +1,80 @@
+package static
+
+import (
+	"strings"
+
+	"github.com/airlock-sec/airlock/internal/analyze"
+	"github.com/airlock-sec/airlock/internal/model"
+	"github.com/airlock-sec/airlock/internal/rules"
+)
+
+// Network reports that code sends data over the network. It is a
+// capability, not a verdict: scoring combines it with what is sent.
+type Network struct{}
+
+func (Network) Meta() rules.Meta {
+	return rules.Meta{
+		ID:    "static/network",
+		Title: "sends or fetches data over the network",
+		Description: "HTTP clients (`requests`, `urllib`, `http.client`, `httpx`, `aiohttp`, `fetch`, `http(s).request`, `axios`, XHR), raw sockets and network tools run as commands " +
+			"(`curl`, `wget`, `nslookup`, `Invoke-WebRequest`). Reported once per file as low severity; POST/PUT of collected data is medium. " +
+			"On its own this never blocks: HTTP clients make requests.",
+		Severity:     model.Medium,
+		Capabilities: []model.Capability{model.CapNetwork},
+	}
+}
+
+var netCallees = map[string]string{
+	"requests.get": "get", "requests.post": "post", "requests.put": "put", "requests.request": "request", "requests.Session": "session",
+	"urllib.request.urlopen": "get", "urllib2.urlopen": "get", "urllib.urlopen": "get", "urllib.request.Request": "request", "urllib2.Request": "request",
+	"urllib.request.urlretrieve": "get", "urllib.urlretrieve": "get",
+	"http.client.HTTPSConnection": "conn", "http.client.HTTPConnection": "conn", "httplib.HTTPSConnection": "conn", "httplib.HTTPConnection": "conn",
+	"httpx.get": "get", "httpx.post": "post", "httpx.Client": "session", "httpx.AsyncClient": "session", "aiohttp.ClientSession": "session",
+	"socket.create_connection": "socket", "ftplib.FTP": "conn", "smtplib.SMTP": "conn", "smtplib.SMTP_SSL": "conn",
+	"fetch": "request", "https.request": "request", "http.request": "request", "https.get": "get", "http.get": "get",
+	"axios.post": "post", "axios.get": "get", "axios": "request", "net.connect": "socket", "net.createConnection": "socket", "tls.connect": "socket",
+	"new XMLHttpRequest": "request", "XMLHttpRequest": "request", "new WebSocket": "socket", "navigator.sendBeacon": "post",
+	"Invoke-WebRequest": "get",
+}
+
+func (Network) Check(in *rules.Input, r *rules.Reporter) {
+	in.EachFacts(func(f *rules.File, u *analyze.Facts) {
+		reported := false
+		for _, c := range u.Calls {
+			kind, ok := netCallees[c.Callee]
+			if !ok {
+				if strings.HasSuffix(c.Callee, ".connect") && strings.HasPrefix(c.Callee, "socket") {
+					kind, ok = "socket", true
+				} else {
+					continue
+				}
+			}
+			sev := model.Low
+			msg := "makes network requests with " + shortQuote(c.Callee)
+			if kind == "post" || kind == "put" || methodIs(c, "POST") || methodIs(c, "PUT") {
+				sev = model.Medium
+				msg = "sends data with " + shortQuote(c.Callee)
+			}
+			if reported && sev == model.Low {
+				continue
+			}
+			reported = true
+			fd := rules.At(u, c.Line, sev, msg, model.CapNetwork)
+			fd.Evidence = c.Text
+			r.Report(fd)
+		}
+		eachCommand(u, func(c analyze.Command, words []string) {
+			p := cmdName(words)
+			if networkTools[p] && !(reported && u.Unit.Lang == analyze.Shell) {
+				reported = true
+				r.Report(model.Finding{Severity: model.Low, Path: u.Unit.Path, Line: c.Line, Layers: u.Unit.Layers, Context: u.Unit.Context,
+					Message: "runs network tool " + shortQuote(p), Evidence: c.Raw, Capabilities: []model.Capability{model.CapNetwork, model.CapProcess}})
+			}
+		})
+	})
+}
+
+func methodIs(c analyze.Call, m string) bool {
+	v, ok := c.Keywords["method"]
+	return ok && strings.EqualFold(strings.Trim(v, `"'`), m)
+}
