@@ -21,6 +21,7 @@ func analyzeJS(u *Unit, b *budget) *Facts {
 	}
 	st := &state{toks: toks, src: u.Text, aliases: map[string]string{}, consts: map[string]value{}, facts: &Facts{Unit: u}, budget: b, js: true}
 	st.runJS()
+	st.obfuscationSignals()
 	return st.facts
 }
 
@@ -41,6 +42,9 @@ func (st *state) runJS() {
 				if s, _, ok := charCodeRuns(st.toks, i); ok {
 					st.addString(s, t.Line, []string{"char-codes"})
 				}
+			}
+			if t.Value == "=" && st.isOp(i-1, "}") {
+				st.parseJSDestructure(i)
 			}
 		case lex.Name:
 			if i > 0 && (st.isOp(i-1, ".") || st.isOp(i-1, "?.")) {
@@ -219,6 +223,9 @@ func (st *state) parseJSCall(name string, start, open int) {
 		st.addJSArg(&c, r[0], r[1])
 	}
 	for j := open + 1; j < closeIdx; j++ {
+		if st.tok(j).Kind == lex.Name && st.isOp(j-1, ".") && st.isOp(j-2, ")") && st.isOp(j+1, "(") {
+			c.Inner = append(c.Inner, "()."+st.tok(j).Value)
+		}
 		if st.tok(j).Kind == lex.Name && !st.isOp(j-1, ".") && !st.isOp(j-1, "?.") {
 			d, e := st.jsDotted(j)
 			if st.isOp(e, "(") {
@@ -543,4 +550,49 @@ func (e *pyEval) jsPostfix(v value) (value, bool) {
 		e.i = closeIdx + 1
 	}
 	return v, true
+}
+
+// parseJSDestructure handles const { a, b: c } = require('m') with the
+// "=" at index eq.
+func (st *state) parseJSDestructure(eq int) {
+	end := st.exprEnd(eq + 1)
+	mod, ok := st.requireAt(eq+1, end)
+	if !ok {
+		if st.tok(eq+1).Kind != lex.Name {
+			return
+		}
+		d, j := st.jsDotted(eq + 1)
+		if j != end {
+			return
+		}
+		mod = st.resolve(d)
+	}
+	// find the matching "{"
+	depth := 0
+	open := -1
+	for j := eq - 1; j >= 0 && eq-j < 512; j-- {
+		if st.isOp(j, "}") {
+			depth++
+		} else if st.isOp(j, "{") {
+			depth--
+			if depth == 0 {
+				open = j
+				break
+			}
+		}
+	}
+	if open < 0 {
+		return
+	}
+	for _, r := range st.args(open+1, eq-1) {
+		if st.tok(r[0]).Kind != lex.Name {
+			continue
+		}
+		imported := st.tok(r[0]).Value
+		local := imported
+		if st.isOp(r[0]+1, ":") && st.tok(r[0]+2).Kind == lex.Name {
+			local = st.tok(r[0] + 2).Value
+		}
+		st.aliases[local] = mod + "." + imported
+	}
 }

@@ -36,6 +36,7 @@ func analyzePython(u *Unit, b *budget) *Facts {
 	}
 	st := &state{toks: toks, src: u.Text, aliases: map[string]string{}, consts: map[string]value{}, facts: &Facts{Unit: u}, budget: b}
 	st.run()
+	st.obfuscationSignals()
 	return st.facts
 }
 
@@ -102,6 +103,9 @@ func (st *state) run() {
 				}
 			case "def", "class":
 				i++ // skip the defined name so it is not taken for a call
+				continue
+			}
+			if pyKeywords[t.Value] {
 				continue
 			}
 			if st.atStmtStart(i) {
@@ -220,9 +224,52 @@ func (st *state) parseFromImport(i int) int {
 	}
 }
 
+var pyKeywords = map[string]bool{
+	"if": true, "elif": true, "while": true, "for": true, "in": true, "not": true, "and": true, "or": true, "return": true,
+	"yield": true, "assert": true, "del": true, "with": true, "as": true, "is": true, "lambda": true, "await": true, "print": false,
+	"except": true, "raise": true, "else": true, "try": true, "finally": true, "pass": true, "global": true, "nonlocal": true,
+}
+
+// dangerousBuiltins are renamed by obfuscators to hide calls.
+var dangerousBuiltins = map[string]bool{"exec": true, "eval": true, "compile": true, "__import__": true, "getattr": true, "execfile": true}
+
 // parseAssign records NAME = <constant string> and NAME = module aliases.
 func (st *state) parseAssign(i int) {
-	if st.tok(i).Kind != lex.Name || !st.isOp(i+1, "=") {
+	if st.tok(i).Kind != lex.Name {
+		return
+	}
+	// a, b, c = exec, str, eval: tuple assignment of names
+	if st.isOp(i+1, ",") {
+		var lhs []string
+		j := i
+		for st.tok(j).Kind == lex.Name && len(lhs) < 64 {
+			lhs = append(lhs, st.tok(j).Value)
+			if !st.isOp(j+1, ",") {
+				j++
+				break
+			}
+			j += 2
+		}
+		if !st.isOp(j, "=") {
+			return
+		}
+		k := j + 1
+		for n := 0; n < len(lhs) && st.tok(k).Kind == lex.Name; n++ {
+			d, e := st.dotted(k)
+			if dangerousBuiltins[d] && lhs[n] != d {
+				st.aliases[lhs[n]] = d
+				st.facts.Obfuscation = append(st.facts.Obfuscation, Note{Kind: "builtin-alias", Line: st.tok(k).Line, Text: lhs[n] + " = " + d})
+			} else if r := st.resolve(d); r != d {
+				st.aliases[lhs[n]] = r
+			}
+			if !st.isOp(e, ",") {
+				break
+			}
+			k = e + 1
+		}
+		return
+	}
+	if !st.isOp(i+1, "=") {
 		return
 	}
 	name := st.tok(i).Value
@@ -237,6 +284,9 @@ func (st *state) parseAssign(i int) {
 			r := st.resolve(d)
 			if r != d || strings.Contains(d, ".") {
 				st.aliases[name] = r
+			} else if dangerousBuiltins[d] && name != d {
+				st.aliases[name] = d
+				st.facts.Obfuscation = append(st.facts.Obfuscation, Note{Kind: "builtin-alias", Line: st.tok(i).Line, Text: name + " = " + d})
 			}
 			return
 		}
@@ -338,6 +388,9 @@ func (st *state) parseCall(name string, start, open int) {
 					argStart = j + 1
 				}
 			}
+		} else if t.Kind == lex.Name && st.isOp(j-1, ".") && st.isOp(j-2, ")") && st.isOp(j+1, "(") {
+			// method on a call result: Fernet(key).decrypt(blob)
+			c.Inner = append(c.Inner, "()."+t.Value)
 		} else if t.Kind == lex.Name && j > open && (j == open+1 || st.isOp(j-1, ".") == false) {
 			if st.isOp(j+1, "(") || (st.isOp(j+1, ".") && !st.isOp(j-1, ".")) {
 				d, e := st.dotted(j)

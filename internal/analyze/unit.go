@@ -53,6 +53,10 @@ type Facts struct {
 	Children []*Facts
 	// Notes are binary payloads found by decoding (marshal, pyc, pe, elf).
 	Notes []Note
+	// Obfuscation lists tricks that make code hard to read, by kind:
+	// "escaped-name", "confusable-names", "builtins-lookup",
+	// "builtin-alias", "encrypted-blob", "xor-decode", "hex-identifiers".
+	Obfuscation []Note
 
 	depth int
 }

@@ -43,7 +43,7 @@ func makeTar(t testing.TB, entries ...tarEntry) []byte {
 			h.Size = int64(len(e.body))
 		}
 		if typ == tar.TypeXGlobalHeader {
-			h.PAXRecords = map[string]string{"comment": "0123456789abcdef"}
+			h = &tar.Header{Typeflag: typ, PAXRecords: map[string]string{"comment": "0123456789abcdef"}}
 		}
 		if err := tw.WriteHeader(h); err != nil {
 			t.Fatalf("tar header %q: %v", e.name, err)

@@ -16,8 +16,8 @@ import (
 )
 
 const (
-	sniffBytes      = 8 << 10 // a NUL in these bytes makes a file binary
-	binaryThreshold = 1 << 20 // binary files larger than this …
+	sniffBytes      = 8 << 10  // a NUL in these bytes makes a file binary
+	binaryThreshold = 1 << 20  // binary files larger than this …
 	binaryKeep      = 64 << 10 // … keep only this much
 	maxDiagnostics  = 1000
 	maxLinkTarget   = 1024
@@ -82,8 +82,7 @@ func (b *builder) diag(name, msg string) {
 // must stop if b.stopped is set.
 func (b *builder) admit(name string, kind entryKind, linkTarget string) (clean string, ok bool) {
 	if err := b.stream.AddFile(); err != nil {
-		b.diag(name, fmt.Sprintf("too many entries (more than %d); stopped reading", b.lim.MaxFiles))
-		b.stopped = true
+		b.stopBudget(name, err)
 		return "", false
 	}
 	if kind == kindDir && safeio.IsRoot(name) {
@@ -150,6 +149,16 @@ func (b *builder) budgetErr() error {
 	return nil
 }
 
+// stopBudget stops after AddFile failed.
+func (b *builder) stopBudget(name string, err error) {
+	if errors.Is(err, safeio.ErrTooManyFiles) {
+		b.stopped = true
+		b.diag(name, fmt.Sprintf("too many entries (more than %d); stopped reading", b.lim.MaxFiles))
+		return
+	}
+	b.stop(name, err)
+}
+
 // stop reports why reading stopped: an exhausted budget or, failing that,
 // err (a damaged archive).
 func (b *builder) stop(name string, err error) {
@@ -183,7 +192,7 @@ func (b *builder) readContent(r io.Reader, declared int64) (data []byte, size in
 	if declared > binaryThreshold {
 		// Look at the head first: a large binary keeps only its start.
 		if buf, err = alloc(min(sniffBytes, keep)); err != nil {
-			return nil, max(declared, 0), true, err
+			return nil, declared, true, err
 		}
 		buf, eof, err = safeio.AppendAtMost(buf, r, int64(cap(buf)), charge)
 		if err != nil || eof {
@@ -200,7 +209,7 @@ func (b *builder) readContent(r io.Reader, declared int64) (data []byte, size in
 			buf = append(nb, buf...)
 		}
 	} else if buf, err = alloc(min(max(declared, 0), keep)); err != nil {
-		return nil, max(declared, 0), true, err
+		return nil, max(declared, 0), declared > 0, err
 	}
 	buf, eof, err = safeio.AppendAtMost(buf, r, keep, charge)
 	return b.finishContent(r, buf, declared, eof, err)
@@ -208,7 +217,8 @@ func (b *builder) readContent(r io.Reader, declared int64) (data []byte, size in
 
 func (b *builder) finishContent(r io.Reader, buf []byte, declared int64, eof bool, err error) ([]byte, int64, bool, error) {
 	if err != nil {
-		return shrink(buf), max(declared, int64(len(buf))), true, err
+		size := max(declared, int64(len(buf)))
+		return shrink(buf), size, int64(len(buf)) < size, err
 	}
 	size := int64(len(buf))
 	truncated := false
@@ -216,7 +226,8 @@ func (b *builder) finishContent(r io.Reader, buf []byte, declared int64, eof boo
 		// buf holds the limit; is there more?
 		more, perr := safeio.Probe(r)
 		if perr != nil {
-			return shrink(buf), max(declared, size), true, perr
+			size = max(declared, size)
+			return shrink(buf), size, int64(len(buf)) < size, perr
 		}
 		if more {
 			truncated = true

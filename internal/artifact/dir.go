@@ -86,8 +86,7 @@ func (b *builder) walk(osPath, rel string, depth int) {
 		if kind == kindDir {
 			// admit checks the name, depth and budget of the directory.
 			if err := b.stream.AddFile(); err != nil {
-				b.diag(childRel, fmt.Sprintf("too many entries (more than %d); stopped reading", b.lim.MaxFiles))
-				b.stopped = true
+				b.stopBudget(childRel, err)
 				return
 			}
 			if depth+1 >= b.lim.MaxDepth {

@@ -41,7 +41,7 @@ func (b *builder) readTarFile(r io.ReaderAt, size int64, format string) (*Artifa
 		b.diag("", fmt.Sprintf("%s stream is corrupt: %v", format, err))
 		return b.finish(KindTar, tarFormat), nil
 	}
-	stream := bufio.NewReaderSize(b.stream.Reader(dec), streamBuffer)
+	stream := bufio.NewReaderSize(dec, streamBuffer)
 	if format != "tar" {
 		head, err := stream.Peek(512)
 		switch {
@@ -56,7 +56,8 @@ func (b *builder) readTarFile(r io.ReaderAt, size int64, format string) (*Artifa
 	if end, ok := findZipEnd(r, size); ok && end.cdValid {
 		b.diag("", fmt.Sprintf("file is both a %s and a zip archive (polyglot); only the %s content was read, but zip tools such as pip would read the zip", tarFormat, tarFormat))
 	}
-	b.readTar(stream)
+	// Bytes are charged as the tar reader consumes them.
+	b.readTar(b.stream.Reader(stream))
 	return b.finish(KindTar, tarFormat), nil
 }
 

@@ -11,6 +11,7 @@ import (
 	"hash/crc32"
 	"hash/crc64"
 	"io"
+	"slices"
 
 	"github.com/ulikunitz/xz/lzma"
 )
@@ -297,13 +298,23 @@ func (x *xzReader) endBlock() error {
 	if !isZeroBlock(t[:pad]) {
 		return fmt.Errorf("%w: bad block padding", errXZFormat)
 	}
-	if x.check != nil && !bytes.Equal(x.check.Sum(nil), t[pad:]) {
+	if x.check != nil && !bytes.Equal(checkSum(x.check), t[pad:]) {
 		return fmt.Errorf("%w: block check mismatch (corrupt data)", errXZFormat)
 	}
 	x.addRecord(x.records, x.hdrLen+csize+int64(x.checkSize), x.usize)
 	x.nrec++
 	x.block = nil
 	return nil
+}
+
+// checkSum returns h's sum as xz stores it: CRCs little-endian.
+func checkSum(h hash.Hash) []byte {
+	sum := h.Sum(nil)
+	switch h.Size() {
+	case 4, 8:
+		slices.Reverse(sum)
+	}
+	return sum
 }
 
 func (x *xzReader) addRecord(h hash.Hash, unpadded, usize int64) {

@@ -36,14 +36,17 @@ func (l *listFlag) Set(v string) error {
 
 func runScan(args []string, stdout, stderr io.Writer) (int, error) {
 	fs := flag.NewFlagSet("scan", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs.SetOutput(io.Discard)
 	format := fs.String("format", "text", "output format: "+strings.Join(report.Formats(), ", "))
+	fs.StringVar(format, "f", "text", "shorthand for --format")
 	output := fs.String("output", "", "write the report to this file instead of standard output")
+	fs.StringVar(output, "o", "", "shorthand for --output")
 	failOn := fs.String("fail-on", "block", "exit 1 when a package's verdict reaches this: block, warn or never")
 	configPath := fs.String("config", "", "policy file (default "+DefaultConfigFile+" in the working directory, if present)")
 	var disable listFlag
 	fs.Var(&disable, "disable", "rule IDs to disable (repeatable, comma-separated)")
-	quiet := fs.Bool("quiet", false, "no progress and no per-package lines for allowed packages")
+	quiet := fs.Bool("quiet", false, "no progress on standard error")
+	fs.BoolVar(quiet, "q", false, "shorthand for --quiet")
 	verbose := fs.Bool("verbose", false, "list allowed packages without findings too")
 	color := fs.String("color", "auto", "colour in text output: auto, always, never")
 	workers := fs.Int("workers", 0, "packages analyzed in parallel (default: number of CPUs)")
@@ -52,11 +55,14 @@ func runScan(args []string, stdout, stderr io.Writer) (int, error) {
 		fmt.Fprintln(stderr, "\nTARGET is a package archive (wheel, sdist, npm tarball, zip; recognized by content), an unpacked package,")
 		fmt.Fprintln(stderr, "a site-packages or node_modules directory, a virtualenv or a project directory.")
 		fmt.Fprintln(stderr, "\nflags:")
+		fs.SetOutput(stderr)
 		fs.PrintDefaults()
+		fs.SetOutput(io.Discard)
 	}
 	targets, err := parseInterspersed(fs, args)
 	if err != nil {
 		if errors.Is(err, flag.ErrHelp) {
+			fs.Usage()
 			return ExitOK, err
 		}
 		return ExitUsage, usageError{err.Error()}
@@ -130,7 +136,6 @@ func runScan(args []string, stdout, stderr io.Writer) (int, error) {
 	}
 	ropt := report.Options{Verbose: *verbose, Rules: ruleInfos()}
 	ropt.Color = *color == "always" || *color == "auto" && *output == "" && isTTY(stdout) && os.Getenv("NO_COLOR") == ""
-	_ = quiet
 	if err := report.Write(out, rep, string(f), ropt); err != nil {
 		return ExitUsage, fmt.Errorf("write report: %w", err)
 	}

@@ -72,16 +72,19 @@ func (e *Engine) artifactJob(p string, explicit bool) ([]job, []model.Diagnostic
 	head := make([]byte, 512)
 	n, _ := f.Read(head)
 	f.Close()
-	if artifact.Sniff(head[:n]) == "" {
-		if explicit {
-			return nil, []model.Diagnostic{{Target: p, Message: "not a recognized package archive (wheel, sdist, npm tarball, zip or tar); scan its directory instead"}}
-		}
+	if artifact.Sniff(head[:n]) == "" && !explicit && !zipName(p) {
+		// during discovery, files that do not start like an archive are
+		// skipped; zips may carry a prefix, so names ending in a zip
+		// extension are always tried
 		return nil, nil
 	}
 	lim := e.opt.Limits
 	j := job{target: p, pkg: model.Package{Path: displayPath(p), Ecosystem: model.Unknown}}
 	j.open = func() (*artifact.Artifact, error) {
 		a, err := artifact.Open(p, lim)
+		if errors.Is(err, artifact.ErrNotArchive) {
+			return nil, errors.New("not a recognized package archive (wheel, sdist, npm tarball, zip or tar); scan its directory instead")
+		}
 		if err != nil {
 			return nil, fmt.Errorf("open artifact: %w", err)
 		}
@@ -271,4 +274,9 @@ func looksLikeArchiveName(name string) bool {
 		}
 	}
 	return path.Ext(n) == ""
+}
+
+func zipName(p string) bool {
+	n := strings.ToLower(p)
+	return strings.HasSuffix(n, ".whl") || strings.HasSuffix(n, ".zip") || strings.HasSuffix(n, ".egg")
 }

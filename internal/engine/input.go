@@ -180,6 +180,9 @@ func installFiles(p model.Package, a *artifact.Artifact, scripts map[string]stri
 					if strings.HasPrefix(w, "-") {
 						continue
 					}
+					if w == "." || w == "./" {
+						w = npmMain(a) // "node ." runs the package's main file
+					}
 					cand := path.Clean(strings.TrimPrefix(w, "./"))
 					for _, try := range []string{cand, cand + ".js", cand + "/index.js", cand + ".cjs", cand + ".mjs", cand + ".py", cand + ".sh"} {
 						if a.Lookup(try) != nil {
@@ -255,4 +258,14 @@ func checkRecord(a *artifact.Artifact, rec []pypi.RecordEntry) []string {
 		}
 	}
 	return bad
+}
+
+// npmMain is the file "node ." runs: package.json "main", else index.js.
+func npmMain(a *artifact.Artifact) string {
+	if f := a.Lookup("package.json"); f != nil {
+		if pj, err := npm.ParsePackageJSON(f.Data); err == nil && pj.Main != "" {
+			return pj.Main
+		}
+	}
+	return "index.js"
 }

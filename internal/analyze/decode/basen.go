@@ -238,10 +238,19 @@ func hexDecode(s []byte, strict bool, max int) ([]byte, bool) {
 // hexScan parses s; when out is non-nil the bytes are appended to it.
 func hexScan(s []byte, out *[]byte) (digits, decimal, n int, bad bool) {
 	i := 0
+	prefixed := false
 	for i < len(s) {
 		c := s[i]
 		switch {
-		case isSpace(c) || c == ',':
+		case isSpace(c):
+			i++
+			continue
+		case c == ',':
+			// Commas separate 0x-prefixed bytes only: "0x41, 0x42", not
+			// "41, 42" (decimal numbers are far more common).
+			if !prefixed {
+				return 0, 0, 0, true
+			}
 			i++
 			continue
 		case c == '\\' && i+3 < len(s) && (s[i+1] == 'x' || s[i+1] == 'X'):
@@ -265,6 +274,7 @@ func hexScan(s []byte, out *[]byte) (digits, decimal, n int, bad bool) {
 				j++
 			}
 			run := s[i+2 : j]
+			prefixed = true
 			if len(run) <= 2 {
 				var v byte
 				for _, d := range run {
@@ -482,9 +492,10 @@ func trimSpace(s []byte) []byte {
 // UnicodeEscape decodes Python/JavaScript backslash escapes (\xHH, \uHHHH,
 // \UHHHHHHHH, \u{H...}, octal \ooo, and \n, \t, ...) as Python's
 // codecs.decode(s, 'unicode_escape') does, returning UTF-8. Other bytes are
-// copied. It requires at least three numeric escapes covering at least 40%
-// of the input, so that Windows paths and text with the odd \n are left
-// alone.
+// copied. It requires at least three numeric escapes, escapes covering at
+// least half of the input and (almost) all numeric escapes in the ASCII
+// range, as when code is hidden, so that Windows paths, text with the odd
+// \n and regular expressions over Unicode ranges are left alone.
 func UnicodeEscape(s []byte) ([]byte, bool) {
 	return unicodeEscape(s, true, defaultMaxOutput)
 }
@@ -493,7 +504,7 @@ func unicodeEscape(s []byte, strict bool, max int) ([]byte, bool) {
 	if len(s) > max {
 		return nil, false
 	}
-	numeric, covered := 0, 0
+	numeric, covered, nonASCII := 0, 0, 0
 	out := make([]byte, 0, len(s))
 	for i := 0; i < len(s); {
 		c := s[i]
@@ -517,6 +528,9 @@ func unicodeEscape(s []byte, strict bool, max int) ([]byte, bool) {
 					j++
 				}
 				if j < len(s) && s[j] == '}' && j > i+3 {
+					if v >= utf8.RuneSelf {
+						nonASCII++
+					}
 					out = utf8.AppendRune(out, v)
 					numeric++
 					covered += j + 1 - i
@@ -537,6 +551,9 @@ func unicodeEscape(s []byte, strict bool, max int) ([]byte, bool) {
 			for j < len(s) && j < i+4 && s[j] >= '0' && s[j] <= '7' {
 				v = v*8 + int(s[j]-'0')
 				j++
+			}
+			if v >= utf8.RuneSelf {
+				nonASCII++
 			}
 			out = utf8.AppendRune(out, rune(v))
 			numeric++
@@ -578,12 +595,15 @@ func unicodeEscape(s []byte, strict bool, max int) ([]byte, bool) {
 			i++
 			continue
 		}
+		if v >= utf8.RuneSelf {
+			nonASCII++
+		}
 		out = utf8.AppendRune(out, v)
 		numeric++
 		covered += 2 + width
 		i += 2 + width
 	}
-	if strict && (numeric < 3 || covered*10 < len(s)*4) {
+	if strict && (numeric < 3 || covered*2 < len(s) || nonASCII*10 > numeric) {
 		return nil, false
 	}
 	if numeric == 0 && !strict && covered == 0 {

@@ -10,6 +10,7 @@ import (
 	"errors"
 	"hash/crc32"
 	"io"
+	"sync"
 
 	"github.com/ulikunitz/xz/lzma"
 )
@@ -92,6 +93,10 @@ func isLzmaAlone(b []byte) bool {
 	return size == ^uint64(0) || size < 1<<40
 }
 
+// Pools of inflaters: each holds a 32 KiB window and Huffman tables, and
+// allocating them dominated the cost of peeling small blobs.
+var gzipPool, zlibPool, flatePool sync.Pool
+
 // decompressWith decompresses b in the named format.
 func decompressWith(b []byte, lim int, name string) ([]byte, bool) {
 	if lim <= 0 {
@@ -104,9 +109,12 @@ func decompressWith(b []byte, lim int, name string) ([]byte, bool) {
 	)
 	switch name {
 	case "gzip":
-		var z *gzip.Reader
-		z, err = gzip.NewReader(bytes.NewReader(b))
-		if err == nil {
+		z, _ := gzipPool.Get().(*gzip.Reader)
+		if z == nil {
+			z = new(gzip.Reader)
+		}
+		defer gzipPool.Put(z)
+		if err = z.Reset(bytes.NewReader(b)); err == nil {
 			z.Multistream(false)
 			r = z
 			if len(b) >= 18 {
@@ -114,12 +122,29 @@ func decompressWith(b []byte, lim int, name string) ([]byte, bool) {
 			}
 		}
 	case "zlib":
-		r, err = zlib.NewReader(bytes.NewReader(b))
+		if z, _ := zlibPool.Get().(io.ReadCloser); z != nil {
+			err = z.(zlib.Resetter).Reset(bytes.NewReader(b), nil)
+			r = z
+		} else {
+			r, err = zlib.NewReader(bytes.NewReader(b))
+		}
+		if err == nil {
+			defer zlibPool.Put(r)
+		}
 	case "deflate":
-		r = flate.NewReader(bytes.NewReader(b))
+		if z, _ := flatePool.Get().(io.ReadCloser); z != nil {
+			err = z.(flate.Resetter).Reset(bytes.NewReader(b), nil)
+			r = z
+		} else {
+			r = flate.NewReader(bytes.NewReader(b))
+		}
+		defer flatePool.Put(r)
 	case "bz2":
 		r = bzip2.NewReader(bytes.NewReader(b))
 	case "lzma":
+		if len(b) < lzma.HeaderLen+1 {
+			return nil, false
+		}
 		r, err = lzmaAloneReader(b, lim)
 		if size := binary.LittleEndian.Uint64(b[5:13]); size < 1<<40 {
 			hint = int(min(size, uint64(64*len(b)+4096)))

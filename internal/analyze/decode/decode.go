@@ -129,7 +129,8 @@ func PeelSteps(data []byte, lim Limits) []Step {
 // When the hinted steps produce something that Peel cannot decode further,
 // the hinted result is returned when it is meaningful: text (for rot13 and
 // reverse as the last applied step it must also satisfy LooksLikeCode), a
-// recognised binary kind, or decompressed binary.
+// recognised binary kind, or decompressed binary. When it is not, the data
+// is peeled as if there were no hints.
 func PeelHinted(data []byte, hints []string, lim Limits) *Layer {
 	p := newPeeler(lim)
 	var pre []Step
@@ -156,11 +157,17 @@ func PeelHinted(data []byte, hints []string, lim Limits) *Layer {
 				r = &result{kind: k}
 			}
 		} else {
-			r = terminal(last.Name, last.Data)
+			r = terminal(last.Name, last.Data, len(pre) >= p.lim.MaxDepth)
 			if r != nil {
 				r.steps = nil // last is already in pre
 			}
 		}
+	}
+	if r == nil && len(pre) > 0 {
+		// The hints led nowhere (a lenient decoder turns almost anything
+		// into bytes): peel the data as it is.
+		pre = nil
+		r = p.peel(data, 0)
 	}
 	if r == nil {
 		return nil
@@ -247,7 +254,7 @@ func (p *peeler) peel(data []byte, depth int) *result {
 			sub.steps = append([]Step{{Name: name, Data: out}}, sub.steps...)
 			return sub
 		}
-		if r := terminal(name, out); r != nil {
+		if r := terminal(name, out, depth+1 >= p.lim.MaxDepth); r != nil {
 			return r
 		}
 	}
@@ -255,8 +262,10 @@ func (p *peeler) peel(data []byte, depth int) *result {
 }
 
 // terminal decides whether out, produced by step name and not decodable
-// any further, is a meaningful end of a chain.
-func terminal(name string, out []byte) *result {
+// any further, is a meaningful end of a chain. atLimit reports that the
+// depth limit stopped further decoding: a compressed stream left there is
+// still a (binary) result, so that over-deep chains are not lost.
+func terminal(name string, out []byte, atLimit bool) *result {
 	steps := []Step{{Name: name, Data: out}}
 	if plausibleText(out) {
 		return &result{steps: steps, text: true}
@@ -264,7 +273,7 @@ func terminal(name string, out []byte) *result {
 	if k := binaryKind(out); k != "" {
 		return &result{steps: steps, kind: k}
 	}
-	if isCompression(name) && !isImage(out) {
+	if isCompression(name) && !isImage(out) || atLimit && hasCompressionMagic(out) {
 		return &result{steps: steps}
 	}
 	return nil
@@ -316,10 +325,14 @@ func (p *peeler) run(d int, data []byte) (string, []byte, bool) {
 // step name actually applied.
 func applyNamed(name string, data []byte, max int) (string, []byte, bool) {
 	switch name {
-	case "rot13":
-		return name, Rot13(data), len(data) > 0
-	case "reverse":
-		return name, Reverse(data), len(data) > 0
+	case "rot13", "reverse":
+		if len(data) == 0 || len(data) > max {
+			return name, nil, false
+		}
+		if name == "rot13" {
+			return name, Rot13(data), true
+		}
+		return name, Reverse(data), true
 	case "base64", "base64url", "b64":
 		out, url, ok := base64Decode(data, false, max)
 		if url {

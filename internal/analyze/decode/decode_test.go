@@ -53,9 +53,13 @@ func encGzip(b []byte) []byte {
 	return buf.Bytes()
 }
 
-func encXZ(b []byte) []byte {
+// The lzma/xz encoders use a small dictionary: the default 8 MiB makes
+// every call slow, which matters in the fuzz targets.
+func encXZ(b []byte) []byte { return encXZConfig(b, xz.WriterConfig{DictCap: 1 << 16}) }
+
+func encXZConfig(b []byte, c xz.WriterConfig) []byte {
 	var buf bytes.Buffer
-	w, err := xz.NewWriter(&buf)
+	w, err := c.NewWriter(&buf)
 	if err != nil {
 		panic(err)
 	}
@@ -64,9 +68,11 @@ func encXZ(b []byte) []byte {
 	return buf.Bytes()
 }
 
-func encLzma(b []byte) []byte {
+func encLzma(b []byte) []byte { return encLzmaConfig(b, lzma.WriterConfig{DictCap: 1 << 16}) }
+
+func encLzmaConfig(b []byte, c lzma.WriterConfig) []byte {
 	var buf bytes.Buffer
-	w, err := lzma.NewWriter(&buf)
+	w, err := c.NewWriter(&buf)
 	if err != nil {
 		panic(err)
 	}
@@ -207,6 +213,7 @@ func TestHex(t *testing.T) {
 		{"odd", h[1:], ""},
 		{"short", "414243", ""},
 		{"no decimal", "deadbeefcafebabefacefeed", ""},
+		{"decimal list", "40, 41, 42, 43, 44, 45, 46, 47, 48, 49, 50", ""},
 		{"uuid", "550e8400-e29b-41d4-a716-446655440000", ""},
 		{"bad escape", `\x4g\x41\x42\x43\x44\x45\x46\x47`, ""},
 		{"text", "this is not hex at all", ""},
@@ -267,7 +274,8 @@ func TestUnicodeEscape(t *testing.T) {
 		{`\151\155\160ort os`, "import os"},
 		{`C:\new\temp\x41`, ""},
 		{`plain text with one \x41 escape`, ""},
-		{`\u00e9\u00e8\u00ea`, "éèê"},
+		{`\u00e9\u00e8\u00ea`, ""},                      // non-ASCII: not hiding code
+		{`[\u2010-\u2015\u2212\uFE58\uFE63\uFF0D]`, ""}, // a regular expression
 		{`\x4`, ""},
 	}
 	for _, tt := range tests {
@@ -296,7 +304,10 @@ func TestDecompress(t *testing.T) {
 		{"zlib", encZlib(p)},
 		{"gzip", encGzip(p)},
 		{"xz", encXZ(p)},
+		{"xz", encXZConfig(p, xz.WriterConfig{DictCap: 1 << 16, BlockSize: 40, CheckSum: xz.SHA256})}, // many blocks
+		{"xz", encXZConfig(p, xz.WriterConfig{DictCap: 1 << 16, NoCheckSum: true})},
 		{"lzma", encLzma(p)},
+		{"lzma", encLzmaConfig(p, lzma.WriterConfig{DictCap: 1 << 16, SizeInHeader: true, Size: int64(len(p))})},
 	}
 	for _, lvl := range []int{zlib.NoCompression, zlib.BestSpeed, 2, 5, zlib.BestCompression} {
 		var buf bytes.Buffer
@@ -408,6 +419,10 @@ func TestUTF16LE(t *testing.T) {
 	out, ok := UTF16LE(encUTF16(psPayload))
 	if !ok || string(out) != psPayload {
 		t.Fatalf("UTF16LE = %q, %v", out, ok)
+	}
+	out, ok = UTF16LE(encUTF16("Write-Host 'done 😀' -ForegroundColor Green"))
+	if !ok || string(out) != "Write-Host 'done 😀' -ForegroundColor Green" {
+		t.Fatalf("UTF16LE surrogates = %q, %v", out, ok)
 	}
 	out, ok = UTF16LE(append([]byte{0xff, 0xfe}, encUTF16("héllo wörld")...))
 	if !ok || string(out) != "héllo wörld" {
@@ -582,6 +597,16 @@ func TestPeelDepthLimit(t *testing.T) {
 	if l == nil || len(l.Chain) != 8 {
 		t.Fatalf("default depth: %+v", l)
 	}
+	// Eleven layers whose eighth step leaves a zlib stream: it is reported
+	// as binary rather than dropped.
+	chain = []string{"hex"}
+	for i := 0; i < 5; i++ {
+		chain = append(chain, "base64", "zlib")
+	}
+	l = Peel(build([]byte(code), chain), DefaultLimits())
+	if l == nil || !reflect.DeepEqual(l.Chain, chain[:8]) || l.Text || !isZlibHeader(l.Data) {
+		t.Fatalf("over-deep chain: %+v", l)
+	}
 }
 
 func TestPeelFixtures(t *testing.T) {
@@ -747,6 +772,7 @@ func TestPeelHinted(t *testing.T) {
 		{"rot13 prose", []byte("Guvf vf whfg fbzr beqvanel Ratyvfu cebfr."), []string{"rot13"}, nil},
 		{"reverse prose", []byte("esorp hsilgnE yranidro emos tsuj si sihT"), []string{"reverse"}, nil},
 		{"rot13 wrong", []byte("just some ordinary English prose, nothing else"), []string{"rot13"}, nil},
+		{"wrong hint falls back", encHex(p), []string{"base64"}, []string{"hex"}},
 	}
 	for _, tt := range tests {
 		l := PeelHinted(tt.in, tt.hints, DefaultLimits())
@@ -833,6 +859,21 @@ func BenchmarkPeelBase64Zlib(b *testing.B) {
 	for b.Loop() {
 		if l := Peel(in, DefaultLimits()); l == nil || len(l.Chain) != 2 {
 			b.Fatal("not peeled")
+		}
+	}
+}
+
+func BenchmarkPeelBase64Asset(b *testing.B) {
+	// A 48 KiB embedded binary asset (as in JS bundles): decoded, then
+	// rejected.
+	rnd := make([]byte, 48<<10)
+	rand.New(rand.NewSource(3)).Read(rnd)
+	in := encB64(append([]byte("\x89PNG\r\n\x1a\n"), rnd...))
+	b.SetBytes(int64(len(in)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if Peel(in, DefaultLimits()) != nil {
+			b.Fatal("unexpected layer")
 		}
 	}
 }

@@ -13,54 +13,195 @@ func IsText(b []byte) bool {
 	if len(b) == 0 {
 		return false
 	}
-	good, total := 0, 0
+	// There are at most len(b) runes, so once bad*10 exceeds len(b) the
+	// answer is known: binary input is rejected early.
+	bad, total := 0, 0
 	for i := 0; i < len(b); {
 		c := b[i]
+		total++
 		if c < utf8.RuneSelf {
-			total++
-			if (c >= 0x20 && c < 0x7f) || c == '\n' || c == '\r' || c == '\t' || c == '\f' || c == '\v' {
-				good++
+			if !((c >= 0x20 && c < 0x7f) || c == '\n' || c == '\r' || c == '\t' || c == '\f' || c == '\v') {
+				bad++
 			}
 			i++
-			continue
+		} else {
+			r, n := utf8.DecodeRune(b[i:])
+			if r == utf8.RuneError || !(unicode.IsPrint(r) || unicode.IsSpace(r)) {
+				bad++
+			}
+			i += n
 		}
-		r, n := utf8.DecodeRune(b[i:])
-		total++
-		if r != utf8.RuneError && (unicode.IsPrint(r) || unicode.IsSpace(r)) {
-			good++
+		if bad*10 > len(b) {
+			return false
 		}
-		i += n
 	}
-	return good*10 >= total*9
+	return bad*10 <= total
 }
 
-// plausibleText is Peel's test for a meaningful text result: IsText, and
-// enough letters and variety that it is not a run of punctuation, spaces
-// or one repeated character (as hex-decoded digit strings can be).
+// plausibleText is Peel's test for a meaningful text result. Beyond
+// IsText it demands what decoded garbage rarely has and real payloads
+// (code, commands, prose, JSON) nearly always have:
+//   - valid UTF-8 (a rune cut by output truncation at the end is allowed);
+//   - no control characters but \t \n \r, bar 1% in long outputs;
+//   - non-ASCII letters from at most one script besides Latin, and no
+//     stray combining marks;
+//   - at least 4 distinct bytes, no byte above half of the text, and 25%
+//     letters;
+//   - for short outputs (under 32 bytes), where chance alone lets decoded
+//     garbage through the tests above, also plain ASCII letters and either
+//     LooksLikeCode or wordiness: at least half of the letters, and at
+//     least four, in runs of three or more letters that contain a vowel
+//     and are cased as words and identifiers are.
 func plausibleText(b []byte) bool {
 	if len(b) < 4 || !IsText(b) {
 		return false
 	}
-	var seen [256]bool
-	distinct, alnum, letters := 0, 0, 0
-	n := len(b)
-	if n > 4096 {
-		n = 4096 // a prefix is representative enough
+	if len(b) > 4096 {
+		b = b[:4096] // a prefix is representative enough
 	}
-	for _, c := range b[:n] {
-		if !seen[c] {
-			seen[c] = true
-			distinct++
+	if !validUTF8Prefix(b) {
+		return false
+	}
+	var (
+		count                            [128]int
+		distinct, runes, letters, ctrl   int
+		asciiLetters, goodLetters, marks int
+		run, maxCount                    int
+		runVowel                         bool
+		script                           *unicode.RangeTable
+	)
+	endRun := func(end int) {
+		if run >= 3 && runVowel && naturalCase(b[end-run:end]) {
+			goodLetters += run
 		}
+		run, runVowel = 0, false
+	}
+	for i := 0; i < len(b); {
+		c := b[i]
+		runes++
+		if c < utf8.RuneSelf {
+			i++
+			if count[c] == 0 {
+				distinct++
+			}
+			count[c]++
+			maxCount = max(maxCount, count[c])
+			if (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') {
+				letters++
+				asciiLetters++
+				run++
+				switch c | 0x20 {
+				case 'a', 'e', 'i', 'o', 'u':
+					runVowel = true
+				}
+				continue
+			}
+			endRun(i - 1)
+			if c < 0x20 && c != '\t' && c != '\n' && c != '\r' || c == 0x7f {
+				ctrl++
+			}
+			continue
+		}
+		endRun(i)
+		r, n := utf8.DecodeRune(b[i:])
+		i += n
+		if r == utf8.RuneError {
+			break // truncated final rune (validUTF8Prefix checked the rest)
+		}
+		distinct++
 		switch {
-		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c >= 0x80:
+		case unicode.IsLetter(r):
 			letters++
-			alnum++
-		case c >= '0' && c <= '9', c == ' ':
-			alnum++
+			if unicode.Is(unicode.Latin, r) {
+				break
+			}
+			rs := scriptOf(r)
+			if rs == nil || (script != nil && script != rs) {
+				return false
+			}
+			script = rs
+		case unicode.Is(unicode.Mn, r):
+			marks++
+		case unicode.IsControl(r) || unicode.Is(unicode.Co, r) || unicode.Is(unicode.Cs, r):
+			ctrl++
 		}
 	}
-	return distinct >= 4 && letters*5 >= n && alnum*5 >= n*2
+	endRun(len(b))
+	if ctrl > 0 && (runes < 100 || ctrl*100 > runes) {
+		return false
+	}
+	if marks*2 > letters || distinct < 4 || letters*4 < runes || maxCount*2 > runes {
+		return false
+	}
+	if len(b) >= 32 {
+		return true
+	}
+	if letters != asciiLetters || marks > 0 {
+		return false // short and not plain ASCII: too likely chance
+	}
+	return goodLetters >= 4 && goodLetters*2 >= asciiLetters || LooksLikeCode(b)
+}
+
+// naturalCase reports whether the ASCII letters of w are cased as words
+// and identifiers are: all upper case, or every capital followed by a
+// lower-case letter (word, Word, camelCase, PascalCase).
+func naturalCase(w []byte) bool {
+	upper := 0
+	for k, c := range w {
+		if c <= 'Z' {
+			upper++
+			if k+1 < len(w) && w[k+1] <= 'Z' {
+				continue
+			}
+			if k+1 == len(w) && k > 0 {
+				return upper == len(w)
+			}
+		}
+	}
+	if upper == len(w) {
+		return true
+	}
+	for k := 0; k+1 < len(w); k++ {
+		if w[k] <= 'Z' && w[k+1] <= 'Z' {
+			return false
+		}
+	}
+	return true
+}
+
+// scripts for plausibleText's one-script rule (Latin is always allowed).
+var scripts = []*unicode.RangeTable{
+	unicode.Greek, unicode.Cyrillic, unicode.Armenian, unicode.Hebrew, unicode.Arabic,
+	unicode.Devanagari, unicode.Bengali, unicode.Thai, unicode.Georgian, unicode.Hangul,
+	unicode.Hiragana, unicode.Katakana, unicode.Han, unicode.Tamil, unicode.Ethiopic,
+}
+
+// scriptOf returns the script of letter r, treating Han, Hiragana and
+// Katakana as one (Japanese mixes them), or nil for a rare script.
+func scriptOf(r rune) *unicode.RangeTable {
+	for _, s := range scripts {
+		if unicode.Is(s, r) {
+			if s == unicode.Hiragana || s == unicode.Katakana {
+				return unicode.Han
+			}
+			return s
+		}
+	}
+	return nil
+}
+
+// validUTF8Prefix reports whether b is valid UTF-8, ignoring an incomplete
+// rune at the very end.
+func validUTF8Prefix(b []byte) bool {
+	if utf8.Valid(b) {
+		return true
+	}
+	for k := 1; k <= 3 && k < len(b); k++ {
+		if utf8.Valid(b[:len(b)-k]) && !utf8.FullRune(b[len(b)-k:]) {
+			return true
+		}
+	}
+	return false
 }
 
 // maybeUTF16LE is the allocation-free pre-check for UTF-16LE text: even
@@ -97,13 +238,19 @@ func utf16le(b []byte, max int) ([]byte, bool) {
 	if ascii*10 < units*7 {
 		return nil, false
 	}
-	u := make([]uint16, units)
-	for i := range u {
-		u[i] = uint16(b[2*i]) | uint16(b[2*i+1])<<8
+	if units > max {
+		return nil, false
 	}
-	out := make([]byte, 0, units+units/8)
-	for _, r := range utf16.Decode(u) {
-		out = utf8.AppendRune(out, r)
+	out := make([]byte, 0, min(units+units/4, max))
+	for i := 0; i < len(b); i += 2 {
+		r := rune(b[i]) | rune(b[i+1])<<8
+		if utf16.IsSurrogate(r) && i+3 < len(b) {
+			if r2 := utf16.DecodeRune(r, rune(b[i+2])|rune(b[i+3])<<8); r2 != utf8.RuneError {
+				r = r2
+				i += 2
+			}
+		}
+		out = utf8.AppendRune(out, r) // a lone surrogate becomes U+FFFD
 		if len(out) > max {
 			return nil, false
 		}

@@ -27,10 +27,7 @@ type tmplState struct {
 }
 
 type jsLexer struct {
-	src   []byte
-	s     string
-	toks  []Token
-	lines lines
+	sink
 
 	// Context of the previous significant token.
 	regexOK   bool // a "/" would start a regexp
@@ -43,20 +40,15 @@ type jsLexer struct {
 	parens []bool  // per open "(": follows if/while/for/with
 	braces []uint8 // per open "{" / "${"
 	tmpls  []tmplState
+	spare  []byte // a template buffer for reuse
 }
 
 // JavaScript lexes JavaScript (ES2024, sloppy or strict, minified or not).
 // See the package documentation for the conventions.
 func JavaScript(src []byte) []Token {
-	lx := jsLexer{src: src, s: string(src), lines: lines{src: src, line: 1}, regexOK: true}
-	lx.toks = make([]Token, 0, len(src)/5+4)
+	lx := jsLexer{sink: newSink(src), regexOK: true}
 	lx.run()
-	return lx.toks
-}
-
-func (lx *jsLexer) emit(t Token) {
-	t.Line = lx.lines.at(t.Start)
-	lx.toks = append(lx.toks, t)
+	return lx.finish()
 }
 
 // operand records that the previous significant token ends an operand.
@@ -70,7 +62,7 @@ func (lx *jsLexer) run() {
 	i := skipBOM(src)
 	if i+1 < n && src[i] == '#' && src[i+1] == '!' {
 		j := lx.lineEnd(i + 2)
-		lx.emit(Token{Kind: Comment, Start: i, End: j, Value: lx.s[i+2 : j]})
+		lx.add(Comment, i, j, i+2, j)
 		i = j
 	}
 	for i < n {
@@ -90,7 +82,7 @@ func (lx *jsLexer) run() {
 			switch {
 			case i+1 < n && src[i+1] == '/':
 				j := lx.lineEnd(i + 2)
-				lx.emit(Token{Kind: Comment, Start: i, End: j, Value: lx.s[i+2 : j]})
+				lx.add(Comment, i, j, i+2, j)
 				i = j
 			case i+1 < n && src[i+1] == '*':
 				i = lx.blockComment(i)
@@ -113,7 +105,7 @@ func (lx *jsLexer) run() {
 			r, size := utf8.DecodeRune(src[i:])
 			switch {
 			case r == utf8.RuneError && size <= 1:
-				lx.emit(Token{Kind: Op, Start: i, End: i + 1, Value: lx.s[i : i+1]})
+				lx.add(Op, i, i+1, i, i+1)
 				lx.regexOK, lx.exprBrace, lx.dot, lx.kwParen = true, true, false, false
 				i++
 			case isIDStartRune(r):
@@ -121,7 +113,7 @@ func (lx *jsLexer) run() {
 			case isUnicodeSpace(r):
 				i += size
 			default:
-				lx.emit(Token{Kind: Op, Start: i, End: i + size, Value: lx.s[i : i+size]})
+				lx.add(Op, i, i+size, i, i+size)
 				lx.regexOK, lx.exprBrace, lx.dot, lx.kwParen = true, true, false, false
 				i += size
 			}
@@ -133,13 +125,15 @@ func (lx *jsLexer) run() {
 	for k := len(lx.tmpls) - 1; k >= 0; k-- {
 		st := &lx.tmpls[k]
 		t := &lx.toks[st.tok]
-		t.End = n
-		t.Unterminated = true
+		t.end = int32(n)
+		t.flags |= fUnterminated
 		if st.dirty {
-			t.Value = string(st.buf)
+			t.vs = int32(len(lx.arena))
+			lx.arena = append(lx.arena, st.buf...)
+			t.ve = int32(len(lx.arena))
+			t.flags |= fArena
 		}
 	}
-	lx.toks = append(lx.toks, Token{Kind: EOF, Line: lx.lines.at(n), Start: n, End: n})
 }
 
 // isLS reports whether src[j:] starts with U+2028 or U+2029.
@@ -165,11 +159,11 @@ func (lx *jsLexer) blockComment(i int) int {
 	n := len(src)
 	for j := i + 2; j+1 < n; j++ {
 		if src[j] == '*' && src[j+1] == '/' {
-			lx.emit(Token{Kind: Comment, Start: i, End: j + 2, Value: lx.s[i+2 : j]})
+			lx.add(Comment, i, j+2, i+2, j)
 			return j + 2
 		}
 	}
-	lx.emit(Token{Kind: Comment, Start: i, End: n, Value: lx.s[i+2 : n], Unterminated: true})
+	lx.addFull(Comment, i, n, i+2, n, fUnterminated, 0)
 	return n
 }
 
@@ -226,8 +220,7 @@ func (lx *jsLexer) ident(start, from int) int {
 	n := len(src)
 	j := from
 	ls := start
-	var buf []byte
-	esc := false
+	as := -1 // arena offset of the decoded name, once an escape was seen
 	for j < n {
 		c := src[j]
 		if c < utf8.RuneSelf {
@@ -237,9 +230,11 @@ func (lx *jsLexer) ident(start, from int) int {
 			}
 			if c == '\\' {
 				if r, k := jsUnicodeEscape(src, j); k > 0 && (isIDContRune(r) || j == from && isIDStartRune(r)) {
-					buf = append(buf, src[ls:j]...)
-					buf = utf8.AppendRune(buf, r)
-					esc = true
+					if as < 0 {
+						as = len(lx.arena)
+					}
+					lx.arena = append(lx.arena, src[ls:j]...)
+					lx.arena = utf8.AppendRune(lx.arena, r)
 					j += k
 					ls = j
 					continue
@@ -256,15 +251,19 @@ func (lx *jsLexer) ident(start, from int) int {
 	if j == from { // defensive: caller guarantees a start character
 		j = from + 1
 	}
-	val := lx.s[start:j]
-	if esc {
-		val = string(append(buf, src[ls:j]...))
+	var val string
+	if as < 0 {
+		val = lx.s[start:j]
+		lx.add(Name, start, j, start, j)
+	} else {
+		lx.arena = append(lx.arena, src[ls:j]...)
+		lx.addFull(Name, start, j, as, len(lx.arena), fArena, 0)
+		val = string(lx.arena[as:])
 	}
-	lx.emit(Token{Kind: Name, Start: start, End: j, Value: val})
 
 	wasDot := lx.dot
 	lx.operand()
-	if wasDot || start != from {
+	if wasDot || start != from || len(val) < 2 || len(val) > 10 || val[0] < 'a' || val[0] > 'y' {
 		return j
 	}
 	switch val {
@@ -298,7 +297,7 @@ suffix:
 	if j < n && src[j] == 'n' {
 		j++
 	}
-	lx.emit(Token{Kind: Number, Start: i, End: j, Value: lx.s[i:j]})
+	lx.add(Number, i, j, i, j)
 	lx.operand()
 	return j
 }
@@ -381,37 +380,53 @@ func jsOpLen(src []byte, i int) int {
 }
 
 func (lx *jsLexer) operator(i int) int {
-	j := i + jsOpLen(lx.src, i)
-	v := lx.s[i:j]
-	lx.emit(Token{Kind: Op, Start: i, End: j, Value: v})
+	l := jsOpLen(lx.src, i)
+	j := i + l
+	lx.add(Op, i, j, i, j)
 	kw := lx.kwParen
 	lx.dot, lx.kwParen = false, false
-	switch v {
-	case "(":
+	c := lx.src[i]
+	if l == 2 {
+		switch {
+		case c == '=' && lx.src[i+1] == '>':
+			lx.regexOK, lx.exprBrace = true, false
+		case c == '?' && lx.src[i+1] == '.':
+			lx.regexOK, lx.exprBrace, lx.dot = false, false, true
+		case (c == '+' || c == '-') && lx.src[i+1] == c:
+			// postfix or prefix: keep the previous decision
+		default:
+			lx.regexOK, lx.exprBrace = true, true
+		}
+		return j
+	}
+	if l > 2 {
+		lx.regexOK, lx.exprBrace = true, true
+		return j
+	}
+	switch c {
+	case '(':
 		lx.parens = append(lx.parens, kw)
 		lx.regexOK, lx.exprBrace = true, true
-	case ")":
+	case ')':
 		cond := false
 		if k := len(lx.parens); k > 0 {
 			cond = lx.parens[k-1]
 			lx.parens = lx.parens[:k-1]
 		}
 		lx.regexOK, lx.exprBrace = cond, false
-	case "]":
+	case ']':
 		lx.regexOK, lx.exprBrace = false, false
-	case "{":
+	case '{':
 		kind := braceBlock
 		if lx.exprBrace {
 			kind = braceObject
 		}
 		lx.braces = append(lx.braces, kind)
 		lx.regexOK, lx.exprBrace = true, false
-	case ";", "=>":
+	case ';':
 		lx.regexOK, lx.exprBrace = true, false
-	case ".", "?.":
+	case '.':
 		lx.regexOK, lx.exprBrace, lx.dot = false, false, true
-	case "++", "--":
-		// postfix or prefix: keep the previous decision
 	default:
 		lx.regexOK, lx.exprBrace = true, true
 	}
@@ -427,7 +442,7 @@ func (lx *jsLexer) closeBrace(i int) int {
 	if kind == braceTemplate && len(lx.tmpls) > 0 {
 		return lx.templateChunk(i + 1)
 	}
-	lx.emit(Token{Kind: Op, Start: i, End: i + 1, Value: "}"})
+	lx.add(Op, i, i+1, i, i+1)
 	lx.regexOK, lx.exprBrace, lx.dot, lx.kwParen = kind == braceBlock, false, false, false
 	return i + 1
 }
@@ -473,7 +488,7 @@ scan:
 			for j < n && jsIDCont[src[j]] {
 				j++
 			}
-			lx.emit(Token{Kind: Regexp, Start: i, End: j, Value: lx.s[i:j]})
+			lx.add(Regexp, i, j, i, j)
 			lx.operand()
 			return j
 		default:
@@ -564,8 +579,7 @@ func (lx *jsLexer) str(i int) int {
 	q := src[i]
 	j := i + 1
 	ls := j
-	var buf []byte
-	dirty := false
+	as := -1 // arena offset of the value once anything was decoded
 	end, contentEnd, unterm := n, n, true
 loop:
 	for j < n {
@@ -583,29 +597,37 @@ loop:
 			end, contentEnd = j, j
 			break loop
 		case c == '\\':
-			buf = append(buf, src[ls:j]...)
+			if as < 0 {
+				as = len(lx.arena)
+			}
+			lx.arena = append(lx.arena, src[ls:j]...)
 			var k int
-			buf, k = jsEscape(src, j, buf, false)
-			dirty = true
+			lx.arena, k = jsEscape(src, j, lx.arena, false)
 			j += k
 			ls = j
 		default:
 			j++
 		}
 	}
-	val := lx.s[ls:contentEnd]
-	if dirty {
-		val = string(append(buf, src[ls:contentEnd]...))
+	var flags uint8
+	if unterm {
+		flags = fUnterminated
 	}
-	lx.emit(Token{Kind: String, Start: i, End: end, Value: val, Unterminated: unterm})
+	if as < 0 {
+		lx.addFull(String, i, end, ls, contentEnd, flags, 0)
+	} else {
+		lx.arena = append(lx.arena, src[ls:contentEnd]...)
+		lx.addFull(String, i, end, as, len(lx.arena), flags|fArena, 0)
+	}
 	lx.operand()
 	return end
 }
 
 // template starts a template literal at the backtick at i.
 func (lx *jsLexer) template(i int) int {
-	lx.tmpls = append(lx.tmpls, tmplState{tok: len(lx.toks)})
-	lx.emit(Token{Kind: Template, Start: i, End: i + 1})
+	lx.tmpls = append(lx.tmpls, tmplState{tok: len(lx.toks), buf: lx.spare[:0]})
+	lx.spare = nil
+	lx.add(Template, i, i+1, i, i)
 	return lx.templateChunk(i + 1)
 }
 
@@ -626,12 +648,17 @@ func (lx *jsLexer) templateChunk(j int) int {
 		switch src[j] {
 		case '`':
 			t := &lx.toks[st.tok]
-			t.End = j + 1
+			t.end = int32(j + 1)
 			if st.dirty {
-				t.Value = string(append(st.buf, src[ls:j]...))
+				t.vs = int32(len(lx.arena))
+				lx.arena = append(lx.arena, st.buf...)
+				lx.arena = append(lx.arena, src[ls:j]...)
+				t.ve = int32(len(lx.arena))
+				t.flags |= fArena
 			} else {
-				t.Value = lx.s[ls:j]
+				t.vs, t.ve = int32(ls), int32(j)
 			}
+			lx.spare = st.buf
 			lx.tmpls = lx.tmpls[:len(lx.tmpls)-1]
 			lx.operand()
 			return j + 1

@@ -95,7 +95,9 @@
 package lex
 
 import (
+	"math"
 	"strconv"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 )
@@ -125,9 +127,9 @@ func (k Kind) String() string {
 	return "Kind(" + strconv.Itoa(int(k)) + ")"
 }
 
-// Token is one lexical token.
+// Token is one lexical token. (Kind sits next to the flags so that a
+// Token takes 64 bytes rather than 72.)
 type Token struct {
-	Kind       Kind
 	Line       int // 1-based line of the token start
 	Start, End int // byte offsets into src; raw text is src[Start:End]
 	// Value depends on Kind: Name: identifier text (JS escapes decoded);
@@ -135,7 +137,8 @@ type Token struct {
 	// Regexp: raw text; Comment: text without the markers; Newline, EOF: "".
 	Value        string
 	Prefix       string // Python string prefix, lowercased ("", "b", "rb", "f", ...)
-	Bytes        bool   // Python bytes literal
+	Kind         Kind
+	Bytes        bool // Python bytes literal
 	Unterminated bool
 }
 
@@ -166,6 +169,124 @@ func (l *lines) at(p int) int {
 	l.line += n
 	l.pos = p
 	return l.line
+}
+
+// maxSrc is the largest input lexed in full: offsets are stored as int32
+// while lexing. Anything beyond it (an input of more than 2 GiB, whose token
+// slice alone would need tens of GiB) is not lexed; the EOF token is still at
+// len(src).
+const maxSrc = math.MaxInt32 - 16
+
+// ctok is the compact, pointer-free form tokens take while lexing; the
+// public []Token is built once, at its exact size, at the end. This keeps
+// slice growth cheap and the garbage collector out of the hot path.
+type ctok struct {
+	start, end int32
+	vs, ve     int32 // value: s[vs:ve], or arena[vs:ve] with fArena
+	kind       Kind
+	flags      uint8
+	prefix     uint8 // index into prefixNames
+}
+
+const (
+	fArena uint8 = 1 << iota
+	fBytes
+	fUnterminated
+)
+
+// prefixNames are the Python string prefixes, lowercased, as written.
+var prefixNames = [...]string{"", "r", "u", "b", "f", "t", "br", "rb", "fr", "rf", "ur", "tr", "rt"}
+
+// sink collects tokens and decoded values.
+type sink struct {
+	full  []byte // the whole input
+	src   []byte // the part that is lexed (all of it below maxSrc)
+	s     string // string copy of src; values are substrings of it
+	toks  []ctok
+	arena []byte // decoded values, back to back
+}
+
+// scratch is the reusable working memory of one lexer run.
+type scratch struct {
+	toks  []ctok
+	arena []byte
+}
+
+// scratchPool recycles working memory between runs; this halves what a run
+// allocates and so how often the garbage collector has to run.
+var scratchPool = sync.Pool{New: func() any { return new(scratch) }}
+
+// maxPooledToks bounds the working memory kept in the pool (20 MB).
+const maxPooledToks = 1 << 20
+
+func newSink(src []byte) sink {
+	full := src
+	if len(src) > maxSrc {
+		src = src[:maxSrc]
+	}
+	sc := scratchPool.Get().(*scratch)
+	toks := sc.toks[:0]
+	if want := len(src)/3 + 16; cap(toks) < want {
+		toks = make([]ctok, 0, want)
+	}
+	return sink{
+		full:  full,
+		src:   src,
+		s:     string(src),
+		toks:  toks,
+		arena: sc.arena[:0],
+	}
+}
+
+// release returns the working memory to the pool.
+func (k *sink) release() {
+	if cap(k.toks) > maxPooledToks || cap(k.arena) > maxPooledToks {
+		return
+	}
+	scratchPool.Put(&scratch{toks: k.toks[:0], arena: k.arena[:0]})
+	k.toks, k.arena = nil, nil
+}
+
+// add appends a token whose value is s[vs:ve] and returns its index.
+func (k *sink) add(kind Kind, start, end, vs, ve int) {
+	k.toks = append(k.toks, ctok{start: int32(start), end: int32(end), vs: int32(vs), ve: int32(ve), kind: kind})
+}
+
+// addFull appends a token with explicit flags and prefix.
+func (k *sink) addFull(kind Kind, start, end, vs, ve int, flags, prefix uint8) {
+	k.toks = append(k.toks, ctok{start: int32(start), end: int32(end), vs: int32(vs), ve: int32(ve), kind: kind, flags: flags, prefix: prefix})
+}
+
+// finish builds the public token slice, ending with EOF.
+func (k *sink) finish() []Token {
+	out := make([]Token, len(k.toks)+1)
+	ln := lines{src: k.full, line: 1}
+	as := string(k.arena)
+	s := k.s
+	for i := range k.toks {
+		c := &k.toks[i]
+		t := &out[i]
+		t.Kind = c.kind
+		t.Line = ln.at(int(c.start))
+		t.Start = int(c.start)
+		t.End = int(c.end)
+		if c.flags == 0 && c.prefix == 0 {
+			t.Value = s[c.vs:c.ve]
+			continue
+		}
+		if c.flags&fArena != 0 {
+			t.Value = as[c.vs:c.ve]
+		} else {
+			t.Value = s[c.vs:c.ve]
+		}
+		t.Bytes = c.flags&fBytes != 0
+		t.Unterminated = c.flags&fUnterminated != 0
+		t.Prefix = prefixNames[c.prefix]
+	}
+	n := len(k.full)
+	out[len(k.toks)] = Token{Kind: EOF, Line: ln.at(n), Start: n, End: n}
+	k.release()
+	return out
 }
 
 // Character class tables.

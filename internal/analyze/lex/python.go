@@ -16,10 +16,7 @@ func init() {
 }
 
 type pyLexer struct {
-	src     []byte
-	s       string
-	toks    []Token
-	lines   lines
+	sink
 	depth   int  // bracket depth
 	pending bool // the current logical line holds a token
 }
@@ -27,22 +24,14 @@ type pyLexer struct {
 // Python lexes Python 2 or 3 source. See the package documentation for the
 // conventions.
 func Python(src []byte) []Token {
-	lx := pyLexer{src: src, s: string(src), lines: lines{src: src, line: 1}}
-	lx.toks = make([]Token, 0, len(src)/5+4)
+	lx := pyLexer{sink: newSink(src)}
 	lx.run()
-	return lx.toks
-}
-
-func (lx *pyLexer) emit(t Token) {
-	t.Line = lx.lines.at(t.Start)
-	if t.Kind != Comment && t.Kind != Newline {
-		lx.pending = true
-	}
-	lx.toks = append(lx.toks, t)
+	return lx.finish()
 }
 
 func (lx *pyLexer) op(i, j int) {
-	lx.emit(Token{Kind: Op, Start: i, End: j, Value: lx.s[i:j]})
+	lx.pending = true
+	lx.add(Op, i, j, i, j)
 }
 
 func (lx *pyLexer) run() {
@@ -62,7 +51,7 @@ func (lx *pyLexer) run() {
 				j++
 			}
 			if lx.pending && lx.depth == 0 {
-				lx.emit(Token{Kind: Newline, Start: i, End: j})
+				lx.add(Newline, i, j, i, i)
 				lx.pending = false
 			}
 			i = j
@@ -71,12 +60,12 @@ func (lx *pyLexer) run() {
 			for j < n && src[j] != '\n' && src[j] != '\r' {
 				j++
 			}
-			lx.emit(Token{Kind: Comment, Start: i, End: j, Value: lx.s[i+1 : j]})
+			lx.add(Comment, i, j, i+1, j)
 			i = j
 		case isDigit(c) || (c == '.' && i+1 < n && isDigit(src[i+1])):
 			i = lx.number(i)
 		case c == '"' || c == '\'':
-			i = lx.str(i, i, "")
+			i = lx.str(i, i, 0)
 		case c == '\\':
 			j := i + 1
 			if j < n && (src[j] == '\n' || src[j] == '\r') {
@@ -108,9 +97,8 @@ func (lx *pyLexer) run() {
 		}
 	}
 	if lx.pending {
-		lx.emit(Token{Kind: Newline, Start: n, End: n})
+		lx.add(Newline, n, n, n, n)
 	}
-	lx.toks = append(lx.toks, Token{Kind: EOF, Line: lx.lines.at(n), Start: n, End: n})
 }
 
 func (lx *pyLexer) ident(i int) int {
@@ -140,49 +128,52 @@ func (lx *pyLexer) ident(i int) int {
 			return lx.str(i, j, p)
 		}
 	}
-	lx.emit(Token{Kind: Name, Start: i, End: j, Value: lx.s[i:j]})
+	lx.pending = true
+	lx.add(Name, i, j, i, j)
 	return j
 }
 
-// pyPrefix returns the lowercased string prefix if b is a valid one.
-func pyPrefix(b []byte) (string, bool) {
+// pyPrefix returns the index in prefixNames of the string prefix b, if b is
+// a valid one.
+func pyPrefix(b []byte) (uint8, bool) {
 	switch len(b) {
 	case 1:
 		switch b[0] | 0x20 {
 		case 'r':
-			return "r", true
+			return 1, true
 		case 'u':
-			return "u", true
+			return 2, true
 		case 'b':
-			return "b", true
+			return 3, true
 		case 'f':
-			return "f", true
+			return 4, true
 		case 't':
-			return "t", true
+			return 5, true
 		}
 	case 2:
 		switch uint16(b[0]|0x20)<<8 | uint16(b[1]|0x20) {
 		case 'b'<<8 | 'r':
-			return "br", true
+			return 6, true
 		case 'r'<<8 | 'b':
-			return "rb", true
+			return 7, true
 		case 'f'<<8 | 'r':
-			return "fr", true
+			return 8, true
 		case 'r'<<8 | 'f':
-			return "rf", true
+			return 9, true
 		case 'u'<<8 | 'r':
-			return "ur", true
+			return 10, true
 		case 't'<<8 | 'r':
-			return "tr", true
+			return 11, true
 		case 'r'<<8 | 't':
-			return "rt", true
+			return 12, true
 		}
 	}
-	return "", false
+	return 0, false
 }
 
-// prefixFlags decodes a lowercased prefix.
-func prefixFlags(p string) (raw, isBytes, isFmt bool) {
+// prefixFlags decodes a prefix index.
+func prefixFlags(prefix uint8) (raw, isBytes, isFmt bool) {
+	p := prefixNames[prefix]
 	for i := 0; i < len(p); i++ {
 		switch p[i] {
 		case 'r':
@@ -219,7 +210,8 @@ suffix:
 			j++
 		}
 	}
-	lx.emit(Token{Kind: Number, Start: i, End: j, Value: lx.s[i:j]})
+	lx.pending = true
+	lx.add(Number, i, j, i, j)
 	return j
 }
 
@@ -269,10 +261,14 @@ func (lx *pyLexer) operator(i int) int {
 }
 
 // str lexes a string literal starting at start whose opening quote is at q.
-func (lx *pyLexer) str(start, q int, prefix string) int {
+func (lx *pyLexer) str(start, q int, prefix uint8) int {
 	raw, isBytes, isFmt := prefixFlags(prefix)
-	end, val, unterm := lx.scanStr(q, raw, isBytes, isFmt, 0, true)
-	lx.emit(Token{Kind: String, Start: start, End: end, Value: val, Prefix: prefix, Bytes: isBytes, Unterminated: unterm})
+	end, vs, ve, flags := lx.scanStr(q, raw, isBytes, isFmt, 0, true)
+	if isBytes {
+		flags |= fBytes
+	}
+	lx.pending = true
+	lx.addFull(String, start, end, vs, ve, flags, prefix)
 	return end
 }
 
@@ -360,9 +356,10 @@ func pyEscape(src []byte, j int, isBytes bool) (kind, k int, v rune) {
 }
 
 // scanStr scans the string literal whose opening quote is at q. It returns
-// the end offset, the decoded value (only if want) and whether it is
-// unterminated. depth counts f-string nesting.
-func (lx *pyLexer) scanStr(q int, raw, isBytes, isFmt bool, depth int, want bool) (end int, val string, unterm bool) {
+// the end offset, the location of the decoded value (only if want; in the
+// arena if flags has fArena) and fUnterminated if it is unterminated. depth
+// counts f-string nesting.
+func (lx *pyLexer) scanStr(q int, raw, isBytes, isFmt bool, depth int, want bool) (end, vs, ve int, flags uint8) {
 	src := lx.src
 	n := len(src)
 	qc := src[q]
@@ -371,18 +368,21 @@ func (lx *pyLexer) scanStr(q int, raw, isBytes, isFmt bool, depth int, want bool
 	if triple {
 		j = q + 3
 	}
-	ls := j // start of the literal run not yet copied to buf
-	var buf []byte
-	dirty := false
-	finish := func(contentEnd, end int, unterm bool) (int, string, bool) {
+	ls := j // start of the literal run not yet copied to the arena
+	as := -1 // arena offset of the value once anything was decoded
+	finish := func(contentEnd, end int, unterm bool) (int, int, int, uint8) {
+		var f uint8
+		if unterm {
+			f = fUnterminated
+		}
 		if !want {
-			return end, "", unterm
+			return end, 0, 0, f
 		}
-		if !dirty {
-			return end, lx.s[ls:contentEnd], unterm
+		if as < 0 {
+			return end, ls, contentEnd, f
 		}
-		buf = append(buf, src[ls:contentEnd]...)
-		return end, string(buf), unterm
+		lx.arena = append(lx.arena, src[ls:contentEnd]...)
+		return end, as, len(lx.arena), f | fArena
 	}
 	for j < n {
 		for j < n && !pyStrSpecial[src[j]] {
@@ -411,9 +411,11 @@ func (lx *pyLexer) scanStr(q int, raw, isBytes, isFmt bool, depth int, want bool
 				return finish(j, j, true)
 			}
 			if want {
-				buf = append(buf, src[ls:j]...)
-				buf = append(buf, '\n')
-				dirty = true
+				if as < 0 {
+					as = len(lx.arena)
+				}
+				lx.arena = append(lx.arena, src[ls:j]...)
+				lx.arena = append(lx.arena, '\n')
 			}
 			j++
 			if j < n && src[j] == '\n' {
@@ -430,9 +432,11 @@ func (lx *pyLexer) scanStr(q int, raw, isBytes, isFmt bool, depth int, want bool
 				switch {
 				case e == '\r':
 					if want {
-						buf = append(buf, src[ls:j+1]...)
-						buf = append(buf, '\n')
-						dirty = true
+						if as < 0 {
+							as = len(lx.arena)
+						}
+						lx.arena = append(lx.arena, src[ls:j+1]...)
+						lx.arena = append(lx.arena, '\n')
 					}
 					j += 2
 					if j < n && src[j] == '\n' {
@@ -456,14 +460,16 @@ func (lx *pyLexer) scanStr(q int, raw, isBytes, isFmt bool, depth int, want bool
 				continue
 			}
 			if want {
-				buf = append(buf, src[ls:j]...)
+				if as < 0 {
+					as = len(lx.arena)
+				}
+				lx.arena = append(lx.arena, src[ls:j]...)
 				switch kind {
 				case escByte:
-					buf = append(buf, byte(v))
+					lx.arena = append(lx.arena, byte(v))
 				case escRune:
-					buf = utf8.AppendRune(buf, v)
+					lx.arena = utf8.AppendRune(lx.arena, v)
 				}
-				dirty = true
 			}
 			j += k
 			ls = j
@@ -513,8 +519,8 @@ func (lx *pyLexer) fField(j int, qc byte, triple bool, depth int) int {
 					raw, isBytes, isFmt = prefixFlags(p)
 				}
 			}
-			end, _, unterm := lx.scanStr(j, raw, isBytes, isFmt && depth+1 < maxFDepth, depth+1, false)
-			if unterm && !triple {
+			end, _, _, f := lx.scanStr(j, raw, isBytes, isFmt && depth+1 < maxFDepth, depth+1, false)
+			if f&fUnterminated != 0 && !triple {
 				return end
 			}
 			j = end

@@ -5,6 +5,7 @@ import (
 	"path"
 	"strings"
 
+	"github.com/airlock-sec/airlock/internal/analyze"
 	"github.com/airlock-sec/airlock/internal/model"
 	"github.com/airlock-sec/airlock/internal/rules"
 )
@@ -41,11 +42,13 @@ var disguiseExt = map[string]bool{".png": true, ".jpg": true, ".jpeg": true, ".g
 
 func (BundledExecutable) Check(in *rules.Input, r *rules.Reporter) {
 	n := 0
+	var shipped []string
 	for _, f := range in.Files {
 		kind := execKind(f.Head)
 		if kind == "" {
 			continue
 		}
+		shipped = append(shipped, path.Base(f.Path))
 		ext := strings.ToLower(path.Ext(f.Path))
 		if strings.Contains(path.Base(f.Path), ".so.") {
 			ext = ".so"
@@ -67,4 +70,30 @@ func (BundledExecutable) Check(in *rules.Input, r *rules.Reporter) {
 			n++
 		}
 	}
+	if len(shipped) > 0 {
+		runsShipped(in, shipped, r)
+	}
+}
+
+// runsShipped reports install-time or startup code that starts one of the
+// package's own executables.
+func runsShipped(in *rules.Input, shipped []string, r *rules.Reporter) {
+	in.EachFacts(func(f *rules.File, u *analyze.Facts) {
+		if u.Unit.Context != model.Install && u.Unit.Context != model.Startup {
+			return
+		}
+		for _, c := range u.Calls {
+			if !analyze.IsProcessCall(c.Callee) && c.Callee != "os.startfile" {
+				continue
+			}
+			for _, name := range shipped {
+				if strings.Contains(c.Text, name) {
+					fd := rules.At(u, c.Line, model.High, "install-time code runs the bundled executable "+shortQuote(name), model.CapBinary, model.CapProcess)
+					fd.Evidence = c.Text
+					r.Report(fd)
+					return
+				}
+			}
+		}
+	})
 }

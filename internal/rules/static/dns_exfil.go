@@ -44,7 +44,7 @@ func (DNSExfil) Check(in *rules.Input, r *rules.Reporter) {
 			if a.IsStr || !recon {
 				continue
 			}
-			if strings.Contains(a.Raw, "+") || strings.Contains(a.Raw, "format") || strings.Contains(a.Raw, "{") || strings.Contains(a.Raw, "%") || strings.Contains(a.Raw, "`") || a.Name != "" {
+			if strings.Contains(a.Raw, "+") || strings.Contains(a.Raw, "format") || strings.Contains(a.Raw, "{") || strings.Contains(a.Raw, "%") || strings.Contains(a.Raw, "`") || a.Name != "" && (len(u.Unit.Layers) > 0 || u.Unit.Context == model.Install) {
 				fd := rules.At(u, c.Line, model.High, "resolves a host name built from collected data with "+shortQuote(c.Callee), model.CapNetwork, model.CapExfilHost)
 				fd.Evidence = c.Text
 				r.Report(fd)

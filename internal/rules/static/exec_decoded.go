@@ -39,37 +39,82 @@ var decoderCallees = map[string]bool{
 	"zlib.gunzipSync": true, "zlib.brotliDecompressSync": true, "chr": true, "reversed": true,
 }
 
+// isDecoder reports whether a resolved callee decodes, decompresses,
+// decrypts or deserializes data.
+func isDecoder(callee string) bool {
+	if decoderCallees[callee] {
+		return true
+	}
+	last := lastPart(callee)
+	switch last {
+	case "decrypt", "decompress", "b64decode", "b32decode", "b85decode", "a85decode", "unhexlify", "fromhex", "inflateSync", "gunzipSync",
+		"inflateRawSync", "fromCharCode", "atob", "decrypt_and_verify":
+		return true
+	}
+	return false
+}
+
 func (ExecDecoded) Check(in *rules.Input, r *rules.Reporter) {
 	in.EachFacts(func(f *rules.File, u *analyze.Facts) {
+		// Does this unit decode or decrypt anything at all?
+		unitDecodes := ""
+		for _, c := range u.Calls {
+			if isDecoder(c.Callee) && c.Callee != "chr" && c.Callee != "reversed" {
+				unitDecodes = c.Callee
+				break
+			}
+		}
+		if u.Unit.Lang == analyze.JavaScript {
+			// bundles decode URIs and buffers all the time; only count
+			// decoding that obfuscators use
+			unitDecodes = ""
+		}
+		for _, n := range u.Obfuscation {
+			if n.Kind == "xor-decode" || n.Kind == "encrypted-blob" {
+				unitDecodes = "XOR decoding"
+			}
+		}
 		for _, c := range u.Calls {
 			if !execCallees[c.Callee] || len(c.Args) == 0 {
 				continue
 			}
-			if c.Callee == "compile" && u.Unit.Lang == analyze.Python && len(c.Args) >= 1 && c.Args[0].IsStr && !strings.Contains(c.Args[0].Str, "\n") && len(c.Args[0].Str) < 60 {
-				continue // re.compile-like usage through an alias, or tiny expression
+			arg := c.Args[0]
+			if c.Callee == "compile" && !(len(c.Args) >= 3 && c.Args[2].IsStr && c.Args[2].Str == "exec") {
+				continue // compile() also names re.compile through aliases; only mode 'exec' is execution
 			}
 			var dec []string
+			readsFile := false
 			for _, ic := range c.Inner {
-				if decoderCallees[ic] {
+				if isDecoder(ic) {
 					dec = append(dec, ic)
 				}
+				if ic == "open" || strings.HasSuffix(ic, ".read") || strings.HasSuffix(ic, "read_text") || ic == "io.open" || ic == "codecs.open" {
+					readsFile = true
+				}
 			}
-			arg := c.Args[0]
 			switch {
 			case len(dec) > 0:
 				fd := rules.At(u, c.Line, model.High, "runs code produced by "+shortQuote(strings.Join(uniq(dec), ", "))+" with "+shortQuote(c.Callee), model.CapExec, model.CapDecode)
 				fd.Evidence = c.Text
 				r.Report(fd)
-			case arg.Name != "" && decodedName(u, arg.Name):
-				fd := rules.At(u, c.Line, model.High, "runs decoded data held in "+shortQuote(arg.Name)+" with "+shortQuote(c.Callee), model.CapExec, model.CapDecode)
+			case readsFile:
+				// exec(open("pkg/version.py").read()) — setup.py reading its own files
+			case arg.IsStr:
+				if len(arg.Str) > 20 && (strings.Contains(arg.Str, "import") || strings.Contains(arg.Str, "require(") || strings.Contains(arg.Str, "(")) {
+					sev := model.Medium
+					if len(u.Unit.Layers) > 0 {
+						sev = model.High
+					}
+					fd := rules.At(u, c.Line, sev, "runs a code string with "+shortQuote(c.Callee), model.CapExec)
+					fd.Evidence = c.Text
+					r.Report(fd)
+				}
+			case unitDecodes != "":
+				fd := rules.At(u, c.Line, model.High, "runs code decoded in this file (by "+shortQuote(unitDecodes)+") with "+shortQuote(c.Callee), model.CapExec, model.CapDecode)
 				fd.Evidence = c.Text
 				r.Report(fd)
-			case arg.IsStr && len(arg.Str) > 20 && (strings.Contains(arg.Str, "import") || strings.Contains(arg.Str, "require(") || strings.Contains(arg.Str, "(")):
-				sev := model.Medium
-				if len(u.Unit.Layers) > 0 {
-					sev = model.High
-				}
-				fd := rules.At(u, c.Line, sev, "runs a code string with "+shortQuote(c.Callee), model.CapExec)
+			default:
+				fd := rules.At(u, c.Line, model.Low, "runs dynamically built code with "+shortQuote(c.Callee), model.CapExec)
 				fd.Evidence = c.Text
 				r.Report(fd)
 			}

@@ -41,9 +41,25 @@ var exfilHosts = []indicator{
 	{"hookbin.com", "request collector"}, {"mockbin", "request collector"}, {"xss.ht", "collector"}, {"bxss.me", "collector"},
 }
 
+// chatClients are library entry points that post to chat webhooks or bots.
+var chatClients = map[string]string{
+	"discord.js.WebhookClient": "Discord webhook", "new discord.js.WebhookClient": "Discord webhook",
+	"discord_webhook.DiscordWebhook": "Discord webhook", "dhooks.Webhook": "Discord webhook", "discord.Webhook.from_url": "Discord webhook",
+	"discord.SyncWebhook.from_url": "Discord webhook", "telebot.TeleBot": "Telegram bot API", "telegram.Bot": "Telegram bot API",
+	"node-telegram-bot-api": "Telegram bot API", "new node-telegram-bot-api": "Telegram bot API",
+}
+
 func (ExfilEndpoint) Check(in *rules.Input, r *rules.Reporter) {
 	in.EachFacts(func(f *rules.File, u *analyze.Facts) {
 		seen := map[string]bool{}
+		for _, c := range u.Calls {
+			if what, ok := chatClients[c.Callee]; ok && !seen[what] {
+				seen[what] = true
+				fd := rules.At(u, c.Line, model.High, "posts through a "+what+" client "+shortQuote(c.Callee), model.CapExfilHost, model.CapNetwork)
+				fd.Evidence = c.Text
+				r.Report(fd)
+			}
+		}
 		for _, s := range u.Strings {
 			if len(s.Value) > 8192 {
 				continue

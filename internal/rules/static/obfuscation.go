@@ -2,73 +2,83 @@ package static
 
 import (
 	"bytes"
+	"sort"
+	"strings"
 
 	"github.com/airlock-sec/airlock/internal/analyze"
 	"github.com/airlock-sec/airlock/internal/model"
 	"github.com/airlock-sec/airlock/internal/rules"
 )
 
-// Obfuscation flags code made to resist reading: PyArmor, marshal-loaded
-// code objects, javascript-obfuscator output.
+// Obfuscation flags code made to resist reading.
 type Obfuscation struct{}
 
 func (Obfuscation) Meta() rules.Meta {
 	return rules.Meta{
 		ID:    "static/obfuscation",
 		Title: "obfuscated code",
-		Description: "PyArmor-protected modules (`__pyarmor__`, `pyarmor_runtime`), code objects loaded with `marshal.loads`, and javascript-obfuscator output " +
-			"(hundreds of `_0x…` identifiers with a rotated string table). Minified bundles are not obfuscated in this sense and are not reported. " +
-			"Obfuscation alone is medium severity; with network, process or credential access in the same file it raises the score.",
-		Severity:     model.Medium,
+		Description: "Tricks that obfuscators use and ordinary code does not: identifiers spelled with look-alike characters (`OO0o0O`, `IlIl1`), " +
+			"builtins fetched by computed name (`getattr(__builtins__, …)`, `globals()[…]`), `exec`/`eval` renamed to innocent names, " +
+			"module or function names written entirely as `\\x` escapes, XOR decoding loops (`chr(ord(c) ^ k)`), large string literals of control characters " +
+			"(encrypted payloads), javascript-obfuscator's `_0x…` names, PyArmor and `marshal.loads`. Minified bundles are not obfuscated in this sense. " +
+			"One trick is medium severity, two or more kinds in one file high; with dynamic execution, network or process use in the same file the score rises further.",
+		Severity:     model.High,
 		Capabilities: []model.Capability{model.CapObfuscation},
 	}
 }
 
+var obfuscationWords = map[string]string{
+	"escaped-name":     "names written as escape sequences",
+	"confusable-names": "look-alike identifiers",
+	"builtins-lookup":  "builtins fetched by computed name",
+	"builtin-alias":    "exec/eval renamed",
+	"encrypted-blob":   "encrypted string literal",
+	"xor-decode":       "XOR decoding loop",
+	"hex-identifiers":  "javascript-obfuscator names",
+	"pyarmor":          "PyArmor protection",
+	"marshal":          "code object loaded with marshal",
+}
+
 func (Obfuscation) Check(in *rules.Input, r *rules.Reporter) {
 	in.EachFacts(func(f *rules.File, u *analyze.Facts) {
+		kinds := map[string]analyze.Note{}
+		for _, n := range u.Obfuscation {
+			if _, ok := kinds[n.Kind]; !ok {
+				kinds[n.Kind] = n
+			}
+		}
 		t := u.Unit.Text
 		if u.Unit.Lang == analyze.Python {
 			if bytes.Contains(t, []byte("__pyarmor__")) || bytes.Contains(t, []byte("pyarmor_runtime")) {
-				r.Report(rules.At(u, lineOf(t, "pyarmor"), model.Medium, "module is protected with PyArmor; its code cannot be reviewed", model.CapObfuscation))
+				kinds["pyarmor"] = analyze.Note{Kind: "pyarmor", Line: lineOf(t, "pyarmor"), Text: "pyarmor runtime"}
 			}
 			for _, c := range u.Calls {
 				if c.Callee == "marshal.loads" {
-					fd := rules.At(u, c.Line, model.Medium, "loads a code object with \"marshal.loads\"", model.CapObfuscation)
-					fd.Evidence = c.Text
-					r.Report(fd)
+					kinds["marshal"] = analyze.Note{Kind: "marshal", Line: c.Line, Text: c.Text}
 					break
 				}
 			}
 		}
-		if u.Unit.Lang == analyze.JavaScript {
-			if n := countHexIdents(t); n >= 40 {
-				r.Report(rules.At(u, lineOf(t, "_0x"), model.Medium, "javascript-obfuscator style code ("+itoa(n)+" \"_0x…\" identifiers)", model.CapObfuscation))
+		if len(kinds) == 0 {
+			return
+		}
+		var names []string
+		first := analyze.Note{}
+		for k, n := range kinds {
+			names = append(names, obfuscationWords[k])
+			if first.Line == 0 || n.Line < first.Line {
+				first = n
 			}
 		}
+		sort.Strings(names)
+		sev := model.Medium
+		if len(kinds) >= 2 {
+			sev = model.High
+		}
+		fd := rules.At(u, first.Line, sev, "obfuscated code: "+strings.Join(names, ", "), model.CapObfuscation)
+		fd.Evidence = first.Text
+		r.Report(fd)
 	})
-}
-
-// countHexIdents counts occurrences of _0x followed by ≥4 hex digits.
-func countHexIdents(t []byte) int {
-	n := 0
-	for i := 0; i+6 < len(t) && n < 100000; i++ {
-		if t[i] == '_' && t[i+1] == '0' && t[i+2] == 'x' && (i == 0 || !isIdent(t[i-1])) {
-			j := i + 3
-			for j < len(t) && isHex(t[j]) {
-				j++
-			}
-			if j-(i+3) >= 4 {
-				n++
-			}
-			i = j
-		}
-	}
-	return n
-}
-
-func isHex(c byte) bool { return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F' }
-func isIdent(c byte) bool {
-	return c == '_' || c == '$' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
 }
 
 func lineOf(t []byte, sub string) int {
