@@ -180,7 +180,8 @@ func mayBeEncoded(b []byte) bool {
 }
 
 var codeMarkers = [][]byte{
-	[]byte("import "), []byte("exec("), []byte("eval("), []byte("require("),
+	[]byte("import "), []byte("exec("), []byte("eval("), []byte("require("), []byte("socket"), []byte("dup2"), []byte("pty."),
+	[]byte("urlopen"), []byte("requests."), []byte("open("),
 	[]byte("subprocess"), []byte("os.system"), []byte("__import__"),
 	[]byte("child_process"), []byte("powershell"), []byte("curl "), []byte("wget "),
 	[]byte("Invoke-"), []byte("/dev/tcp/"), []byte("base64"), []byte("fetch("),
@@ -197,6 +198,9 @@ func embeddedCode(b []byte) bool {
 		if bytes.Contains(b, m) {
 			n++
 		}
+	}
+	if n == 1 && bytes.HasPrefix(bytes.TrimSpace(b), []byte("import ")) && bytes.Contains(b, []byte(";")) {
+		return true // "import os; os.system(...)" one-liners
 	}
 	return n >= 2 || (n == 1 && (bytes.Contains(b, []byte("exec(")) || bytes.Contains(b, []byte("eval("))) && bytes.Contains(b, []byte("(")))
 }

@@ -50,6 +50,12 @@ func (e *pyEval) sum() (value, bool) {
 	if !ok {
 		return v, false
 	}
+	if e.op("%") && !e.st.js {
+		// "template %s" % (args): keep the template, the operands are
+		// unknown at analysis time
+		e.i = e.end
+		return v, true
+	}
 	for e.op("+") {
 		e.i++
 		w, ok := e.term()
@@ -360,6 +366,8 @@ func (e *pyEval) method(v value, m string, args [][2]int) (value, bool) {
 			}
 			return value{s: strings.TrimSpace(v.s), layers: v.layers}, true
 		}
+	case "format", "format_map":
+		return v, true // template kept, arguments unknown
 	case "join":
 		if len(args) != 1 {
 			return v, false

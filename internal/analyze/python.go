@@ -294,6 +294,14 @@ func (st *state) parseAssign(i int) {
 			st.aliases[name] = st.tok(j + 1).Value
 			return
 		}
+		// x = eval("compile"): fetching a builtin by evaluating its name
+		if (st.resolve(d) == "eval" || st.resolve(d) == "getattr") && st.isOp(j, "(") {
+			if v, ok := st.eval(j+1, matchClose(st.toks, j)); ok && dangerousBuiltins[v.s] || ok && v.s == "exec" {
+				st.aliases[name] = v.s
+				st.facts.Obfuscation = append(st.facts.Obfuscation, Note{Kind: "builtins-lookup", Line: st.tok(i).Line, Text: name + " = " + d + "(\"" + v.s + "\")"})
+				return
+			}
+		}
 	}
 	if v, ok := st.eval(i+2, end); ok {
 		st.consts[name] = v

@@ -45,7 +45,7 @@ var combos = []combo{
 	{hook: true, all: []model.Capability{model.CapObfuscation}, points: 90, why: "install-time or startup code is obfuscated"},
 	{hook: true, all: []model.Capability{model.CapExec}, any: []model.Capability{model.CapObfuscation, model.CapDecode}, points: 60, why: "install-time or startup code runs dynamically built code"},
 	{all: []model.Capability{model.CapExec, model.CapDecode}, any: []model.Capability{model.CapNetwork, model.CapCredentials, model.CapProcess, model.CapPersistence, model.CapExfilHost}, points: 100, why: "runs hidden code that reaches the network, secrets or processes"},
-	{all: []model.Capability{model.CapExec, model.CapDecode}, points: 30, why: "runs code it decodes at run time"},
+	{all: []model.Capability{model.CapExec, model.CapDecode}, points: 70, why: "runs code it decodes at run time"},
 	{all: []model.Capability{model.CapDecode}, any: []model.Capability{model.CapCredentials, model.CapPersistence, model.CapExfilHost, model.CapCloudMeta, model.CapKubernetes}, points: 70, why: "decoded payload touches secrets, persistence or exfiltration hosts"},
 	{all: []model.Capability{model.CapCredentials, model.CapExfilHost}, points: 100, why: "reads secrets and contacts an exfiltration endpoint (stealer)"},
 	{all: []model.Capability{model.CapRecon, model.CapExfilHost, model.CapNetwork}, points: 70, why: "sends host identity to an exfiltration endpoint"},
@@ -54,6 +54,7 @@ var combos = []combo{
 	{all: []model.Capability{model.CapObfuscation}, any: []model.Capability{model.CapNetwork, model.CapProcess, model.CapExec, model.CapCredentials}, points: 40, why: "obfuscated code that uses the network, processes, secrets or dynamic code"},
 	{all: []model.Capability{model.CapObfuscation, model.CapExec}, any: []model.Capability{model.CapDecode}, points: 40, why: "obfuscated code that decodes and runs a hidden payload"},
 	{all: []model.Capability{model.CapDownloadRun, model.CapStealth}, points: 60, why: "downloads and runs code in a hidden process"},
+	{all: []model.Capability{model.CapDownloadRun, model.CapProcess}, points: 70, why: "downloads a program and runs it"},
 	{all: []model.Capability{model.CapCloudMeta, model.CapExfilHost}, points: 100, why: "steals cloud credentials from the metadata service"},
 }
 

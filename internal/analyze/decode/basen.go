@@ -1,6 +1,7 @@
 package decode
 
 import (
+	"bytes"
 	"encoding/base32"
 	"encoding/base64"
 	"unicode/utf8"
@@ -24,58 +25,51 @@ func Base64(s []byte) ([]byte, bool) {
 // first '=', and none of the heuristics apply.
 func base64Decode(s []byte, strict bool, max int) (out []byte, url bool, ok bool) {
 	var (
-		eff, pad                        int
-		upper, lower, digit, nstd, nurl int
-		nonHexLetter, needCopy          bool
-		chunk                           int
-		pendingShort                    bool
+		cnt                    [b64NumCounted]int
+		pad, chunk             int
+		needCopy, pendingShort bool
 	)
 scan:
 	for _, c := range s {
-		switch {
-		case c >= 'A' && c <= 'Z':
-			upper++
-			nonHexLetter = nonHexLetter || c > 'F'
-		case c >= 'a' && c <= 'z':
-			lower++
-			nonHexLetter = nonHexLetter || c > 'f'
-		case c >= '0' && c <= '9':
-			digit++
-		case c == '+' || c == '/':
-			nstd++
-		case c == '-' || c == '_':
-			nurl++
-			needCopy = true
-		case c == '=':
+		k := b64Class[c]
+		if k < b64NumCounted {
+			// An alphabet character.
+			if strict && (pad > 0 || (chunk == 0 && pendingShort)) {
+				return nil, false, false
+			}
+			cnt[k]++
+			chunk++
+			continue
+		}
+		switch k {
+		case b64Pad:
 			if !strict {
 				break scan
 			}
 			pad++
 			chunk++
-			continue
-		case isSpace(c):
+		case b64Space:
 			needCopy = true
 			if chunk > 0 {
 				pendingShort = chunk < minEncodedLen
 				chunk = 0
 			}
-			continue
 		default:
 			if strict {
 				return nil, false, false
 			}
 			needCopy = true
-			continue
 		}
-		// An alphabet character.
-		if strict {
-			if pad > 0 || (chunk == 0 && pendingShort) {
-				return nil, false, false
-			}
-		}
-		chunk++
-		eff++
 	}
+	var eff int
+	for _, n := range cnt {
+		eff += n
+	}
+	upper := cnt[b64UpperHex] + cnt[b64Upper]
+	lower := cnt[b64LowerHex] + cnt[b64Lower]
+	nonHexLetter := cnt[b64Upper]+cnt[b64Lower] > 0
+	digit, nstd, nurl := cnt[b64Digit], cnt[b64Std], cnt[b64URL]
+	needCopy = needCopy || nurl > 0
 	if strict {
 		if eff < minEncodedLen || pad > 2 || (pad > 0 && (eff+pad)%4 != 0) {
 			return nil, false, false
@@ -126,6 +120,50 @@ scan:
 	}
 	return out[:m], nurl > 0, true
 }
+
+// Base64 character classes; the first b64NumCounted are alphabet
+// characters.
+const (
+	b64UpperHex = iota // A-F
+	b64Upper           // G-Z
+	b64LowerHex        // a-f
+	b64Lower           // g-z
+	b64Digit
+	b64Std // + /
+	b64URL // - _
+	b64NumCounted
+	b64Pad   = b64NumCounted     // =
+	b64Space = b64NumCounted + 1 // whitespace
+	b64Other = b64NumCounted + 2
+)
+
+var b64Class = func() (t [256]uint8) {
+	for c := range t {
+		switch {
+		case c >= 'A' && c <= 'F':
+			t[c] = b64UpperHex
+		case c >= 'G' && c <= 'Z':
+			t[c] = b64Upper
+		case c >= 'a' && c <= 'f':
+			t[c] = b64LowerHex
+		case c >= 'g' && c <= 'z':
+			t[c] = b64Lower
+		case c >= '0' && c <= '9':
+			t[c] = b64Digit
+		case c == '+' || c == '/':
+			t[c] = b64Std
+		case c == '-' || c == '_':
+			t[c] = b64URL
+		case c == '=':
+			t[c] = b64Pad
+		case isSpace(byte(c)):
+			t[c] = b64Space
+		default:
+			t[c] = b64Other
+		}
+	}
+	return t
+}()
 
 var b32NoPad = base32.StdEncoding.WithPadding(base32.NoPadding)
 
@@ -501,7 +539,7 @@ func UnicodeEscape(s []byte) ([]byte, bool) {
 }
 
 func unicodeEscape(s []byte, strict bool, max int) ([]byte, bool) {
-	if len(s) > max {
+	if len(s) > max || (strict && !enoughEscapes(s)) {
 		return nil, false
 	}
 	numeric, covered, nonASCII := 0, 0, 0
@@ -613,6 +651,33 @@ func unicodeEscape(s []byte, strict bool, max int) ([]byte, bool) {
 		return nil, false
 	}
 	return out, len(out) > 0
+}
+
+// enoughEscapes is unicodeEscape's allocation-free pre-check: at least three
+// numeric escapes, whose nominal lengths could cover half of s.
+func enoughEscapes(s []byte) bool {
+	numeric, covered := 0, 0
+	for i := 0; ; {
+		j := bytes.IndexByte(s[i:], '\\')
+		if j < 0 || i+j+1 >= len(s) {
+			break
+		}
+		i += j + 1
+		switch s[i] {
+		case 'x':
+			numeric, covered = numeric+1, covered+4
+		case 'u':
+			numeric, covered = numeric+1, covered+6
+		case 'U':
+			numeric, covered = numeric+1, covered+10
+		case '0', '1', '2', '3', '4', '5', '6', '7':
+			numeric, covered = numeric+1, covered+4
+		default:
+			covered += 2
+		}
+		i++
+	}
+	return numeric >= 3 && covered*2 >= len(s)
 }
 
 func simpleEscape(e byte) (byte, bool) {

@@ -53,11 +53,21 @@ func IsText(b []byte) bool {
 //     least four, in runs of three or more letters that contain a vowel
 //     and are cased as words and identifiers are.
 func plausibleText(b []byte) bool {
-	if len(b) < 4 || !IsText(b) {
+	if len(b) < 4 {
 		return false
 	}
 	if len(b) > 4096 {
-		b = b[:4096] // a prefix is representative enough
+		// Reject binary on a prefix first; IsText over all of a large
+		// binary output only stops after about a sixth of it.
+		if !IsText(b[:4096]) {
+			return false
+		}
+		if !IsText(b) {
+			return false
+		}
+		b = b[:4096] // a prefix is representative enough for the rest
+	} else if !IsText(b) {
+		return false
 	}
 	if !validUTF8Prefix(b) {
 		return false

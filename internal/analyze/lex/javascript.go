@@ -267,7 +267,7 @@ func (lx *jsLexer) ident(start, from int) int {
 		return j
 	}
 	switch val {
-	case "return", "typeof", "case", "in", "of", "new", "delete", "void", "throw", "instanceof", "yield", "await":
+	case "return", "typeof", "case", "default", "in", "of", "new", "delete", "void", "throw", "instanceof", "yield", "await":
 		lx.regexOK, lx.exprBrace = true, true
 	case "do", "else":
 		lx.regexOK = true

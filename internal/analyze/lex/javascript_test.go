@@ -125,6 +125,8 @@ func TestJSRegexp(t *testing.T) {
 		{"backtick in regex", "f(/`/)", "Name(f) Op(() Regexp(/`/) Op())"},
 		{"after return", "return /x/i", "Name(return) Regexp(/x/i)"},
 		{"after typeof", "typeof /x/", "Name(typeof) Regexp(/x/)"},
+		{"export default", "export default /x/i;", "Name(export) Name(default) Regexp(/x/i) Op(;)"},
+		{"export default object", "export default {a:1}/2", "Name(export) Name(default) Op({) Name(a) Op(:) Number(1) Op(}) Op(/) Number(2)"},
 		{"keyword as property", "a.return / 2 / b", "Name(a) Op(.) Name(return) Op(/) Number(2) Op(/) Name(b)"},
 		{"after comma and colon", "[/a/, {k: /b/}]", "Op([) Regexp(/a/) Op(,) Op({) Name(k) Op(:) Regexp(/b/) Op(}) Op(])"},
 		{"after arrow", "x=>/a/.test(x)", "Name(x) Op(=>) Regexp(/a/) Op(.) Name(test) Op(() Name(x) Op())"},

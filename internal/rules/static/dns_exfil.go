@@ -56,7 +56,8 @@ func (DNSExfil) Check(in *rules.Input, r *rules.Reporter) {
 				return
 			}
 			for _, w := range words[1:] {
-				if strings.Contains(w, "$…") && strings.Contains(w, ".") {
+				dynamic := strings.Contains(w, "$…") || strings.Contains(w, "%s") || strings.Contains(w, "{")
+				if dynamic && (strings.Contains(w, ".") || recon) {
 					r.Report(model.Finding{Severity: model.High, Path: u.Unit.Path, Line: c.Line, Layers: u.Unit.Layers, Context: u.Unit.Context,
 						Message: shortQuote(p) + " looks up a name built from command output", Evidence: c.Raw, Capabilities: []model.Capability{model.CapNetwork, model.CapExfilHost}})
 					return

@@ -19,7 +19,7 @@ func (DownloadExec) Meta() rules.Meta {
 			"a download written to disk and then made executable or started in the same code; `pip install` / `npm install` run from package code; " +
 			"and fetching a second runtime such as Bun to run a payload outside Python (the 2026 `.pth` Bun dropper). " +
 			"Install scripts of native packages that fetch their own prebuilt binary are scored with the rest of the evidence, not blocked on this alone.",
-		Severity:     model.High,
+		Severity:     model.Critical,
 		Capabilities: []model.Capability{model.CapDownloadRun, model.CapNetwork},
 	}
 }
@@ -34,12 +34,13 @@ var writeCallees = map[string]bool{"open": true, "fs.writeFileSync": true, "fs.w
 
 func (DownloadExec) Check(in *rules.Input, r *rules.Reporter) {
 	in.EachFacts(func(f *rules.File, u *analyze.Facts) {
-		fetch, write, run := 0, 0, 0
+		fetch, write, run, spawn := 0, 0, 0, 0
+		writtenName := ""
 		for _, c := range u.Calls {
 			if execCallees[c.Callee] {
 				for _, ic := range c.Inner {
 					if k, ok := netCallees[ic]; ok && k != "session" || strings.HasSuffix(ic, ".urlopen") {
-						fd := rules.At(u, c.Line, model.High, "runs code fetched from the network with "+shortQuote(c.Callee), model.CapDownloadRun, model.CapExec, model.CapNetwork)
+						fd := rules.At(u, c.Line, model.Critical, "runs code fetched from the network with "+shortQuote(c.Callee), model.CapDownloadRun, model.CapExec, model.CapNetwork)
 						fd.Evidence = c.Text
 						r.Report(fd)
 						break
@@ -52,10 +53,16 @@ func (DownloadExec) Check(in *rules.Input, r *rules.Reporter) {
 			if writeCallees[c.Callee] && write == 0 {
 				if c.Callee != "open" || strings.Contains(c.Text, "'wb'") || strings.Contains(c.Text, "\"wb\"") {
 					write = c.Line
+					if len(c.Args) > 0 {
+						writtenName = c.Args[0].Name
+					}
 				}
 			}
 			if runFileCallees[c.Callee] && run == 0 {
 				run = c.Line
+			}
+			if (analyze.IsProcessCall(c.Callee) || c.Callee == "os.startfile") && c.Line > spawn && writtenName != "" && argMentions(c, writtenName) {
+				spawn = c.Line
 			}
 			if analyze.IsProcessCall(c.Callee) {
 				for _, a := range c.Args {
@@ -72,11 +79,25 @@ func (DownloadExec) Check(in *rules.Input, r *rules.Reporter) {
 			}
 		}
 		if fetch > 0 && write > 0 && run > 0 && u.Unit.Lang == analyze.Python {
-			fd := rules.At(u, run, model.Medium, "downloads a file, writes it and runs or chmods it", model.CapDownloadRun, model.CapNetwork)
-			r.Report(fd)
+			if spawn > write {
+				fd := rules.At(u, spawn, model.High, "downloads a file, writes it and runs it", model.CapDownloadRun, model.CapNetwork, model.CapProcess)
+				r.Report(fd)
+			} else {
+				fd := rules.At(u, run, model.Medium, "downloads a file, writes it and makes it executable", model.CapDownloadRun, model.CapNetwork)
+				r.Report(fd)
+			}
 		}
 		for _, s := range u.Strings {
 			ls := strings.ToLower(s.Value)
+			if fetch > 0 && len(ls) < 2048 {
+				for _, raw := range urlsIn(s.Value) {
+					if isExecutableURL(raw) {
+						fd := rules.At(u, s.Line, model.High, "downloads a program "+shortQuote(raw), model.CapDownloadRun, model.CapNetwork)
+						fd.Evidence = s.Value
+						r.Report(fd)
+					}
+				}
+			}
 			if strings.Contains(ls, "bun.sh/install") || strings.Contains(ls, "oven-sh/bun/releases") || strings.Contains(ls, "deno.land/install") {
 				fd := rules.At(u, s.Line, model.High, "fetches the Bun/Deno runtime "+shortQuote(s.Value), model.CapDownloadRun, model.CapNetwork)
 				fd.Evidence = s.Value
@@ -114,6 +135,37 @@ func pipInstall(words []string) bool {
 			b = b[j+1:]
 		}
 		if (b == "pip" || b == "pip3" || b == "pip.exe") && i+1 < len(words) && words[i+1] == "install" && i+2 < len(words) {
+			return true
+		}
+	}
+	return false
+}
+
+// argMentions reports whether a call passes the variable name, alone or
+// in a list.
+func argMentions(c analyze.Call, name string) bool {
+	for _, a := range c.Args {
+		if a.Name == name {
+			return true
+		}
+		for _, w := range a.List {
+			if w == "$"+name {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// isExecutableURL reports URLs whose path ends in a program or script a
+// Windows or Unix host would run.
+func isExecutableURL(raw string) bool {
+	p := strings.ToLower(raw)
+	if i := strings.IndexAny(p, "?#"); i >= 0 {
+		p = p[:i]
+	}
+	for _, ext := range []string{".exe", ".scr", ".msi", ".bat", ".cmd", ".ps1", ".vbs", ".hta", ".jar", ".dll", ".elf", ".bin", ".sh"} {
+		if strings.HasSuffix(p, ext) {
 			return true
 		}
 	}

@@ -39,6 +39,18 @@ func (EncodedPayload) Check(in *rules.Input, r *rules.Reporter) {
 				Message: "string decodes to " + what, Context: u.Unit.Context, Capabilities: []model.Capability{model.CapDecode, model.CapObfuscation}}
 			r.Report(fd)
 		}
+		if u.Unit.Context == model.Install || u.Unit.Context == model.Startup {
+			// install-time code that decodes constants hides even plain
+			// values (host names, URLs) from review
+			for _, c := range u.Calls {
+				if !isDecoder(c.Callee) || c.Callee == "chr" || c.Callee == "reversed" || len(c.Args) == 0 || !c.Args[0].IsStr || len(c.Args[0].Str) < 8 {
+					continue
+				}
+				fd := rules.At(u, c.Line, model.Medium, "install-time code decodes a hidden constant with "+shortQuote(c.Callee), model.CapDecode)
+				fd.Evidence = c.Text
+				r.Report(fd)
+			}
+		}
 		if !u.Unit.Child || len(u.Unit.Layers) == 0 {
 			return
 		}

@@ -109,6 +109,10 @@ func (ExecDecoded) Check(in *rules.Input, r *rules.Reporter) {
 					fd.Evidence = c.Text
 					r.Report(fd)
 				}
+			case customDecoder(c, u) != "":
+				fd := rules.At(u, c.Line, model.High, "runs code produced by the package's own decoder "+shortQuote(customDecoder(c, u))+" with "+shortQuote(c.Callee), model.CapExec, model.CapDecode)
+				fd.Evidence = c.Text
+				r.Report(fd)
 			case unitDecodes != "":
 				fd := rules.At(u, c.Line, model.High, "runs code decoded in this file (by "+shortQuote(unitDecodes)+") with "+shortQuote(c.Callee), model.CapExec, model.CapDecode)
 				fd.Evidence = c.Text
@@ -170,4 +174,23 @@ func uniq(s []string) []string {
 		}
 	}
 	return out
+}
+
+// customDecoder returns the callee when exec's argument is a call of a
+// function defined in the package applied to a long string literal:
+// exec(unscramble("…")).
+func customDecoder(c analyze.Call, u *analyze.Facts) string {
+	if len(c.Inner) == 0 {
+		return ""
+	}
+	inner := c.Inner[0]
+	if strings.Contains(inner, ".") || inner == "compile" || inner == "open" || inner == "str" || inner == "format" {
+		return ""
+	}
+	for _, d := range u.Calls {
+		if d.Callee == inner && d.Line == c.Line && len(d.Args) > 0 && d.Args[0].IsStr && len(d.Args[0].Str) >= 64 {
+			return inner
+		}
+	}
+	return ""
 }

@@ -38,6 +38,7 @@ var exfilHosts = []indicator{
 	{"burpcollaborator.net", "Burp Collaborator"}, {"oastify.com", "Burp Collaborator"}, {"pipedream.net", "pipedream collector"},
 	{"requestbin", "request collector"}, {"webhook.site", "request collector"}, {"beeceptor.com", "request collector"}, {"requestcatcher.com", "request collector"},
 	{"ceye.io", "DNS/HTTP collector"}, {"dnslog.cn", "DNS collector"}, {"dnslog.link", "DNS collector"}, {"canarytokens.com", "canary collector"},
+	{"cdn.discordapp.com/attachments", "Discord CDN attachment (payload hosting)"}, {"media.discordapp.net/attachments", "Discord CDN attachment (payload hosting)"},
 	{"hookbin.com", "request collector"}, {"mockbin", "request collector"}, {"xss.ht", "collector"}, {"bxss.me", "collector"},
 }
 

@@ -35,6 +35,8 @@ var netCallees = map[string]string{
 	"axios.post": "post", "axios.get": "get", "axios": "request", "net.connect": "socket", "net.createConnection": "socket", "tls.connect": "socket",
 	"new XMLHttpRequest": "request", "XMLHttpRequest": "request", "new WebSocket": "socket", "navigator.sendBeacon": "post",
 	"Invoke-WebRequest": "get",
+	"socket.gethostbyname": "dns", "socket.gethostbyname_ex": "dns", "socket.getaddrinfo": "dns", "dns.resolver.resolve": "dns", "dns.resolver.query": "dns",
+	"dns.lookup": "dns", "dns.resolve": "dns", "dns.resolve4": "dns", "dns.resolveTxt": "dns",
 }
 
 func (Network) Check(in *rules.Input, r *rules.Reporter) {

@@ -21,8 +21,8 @@ func (Obfuscation) Meta() rules.Meta {
 			"builtins fetched by computed name (`getattr(__builtins__, …)`, `globals()[…]`), `exec`/`eval` renamed to innocent names, " +
 			"module or function names written entirely as `\\x` escapes, XOR decoding loops (`chr(ord(c) ^ k)`), large string literals of control characters " +
 			"(encrypted payloads), javascript-obfuscator's `_0x…` names, PyArmor and `marshal.loads`. Minified bundles are not obfuscated in this sense. " +
-			"One trick is medium severity, two or more kinds in one file high; with dynamic execution, network or process use in the same file the score rises further.",
-		Severity:     model.High,
+			"One trick is medium severity, two kinds in one file high, three or more critical (no ordinary library stacks them); with dynamic execution, network or process use in the same file the score rises further.",
+		Severity:     model.Critical,
 		Capabilities: []model.Capability{model.CapObfuscation},
 	}
 }
@@ -72,7 +72,10 @@ func (Obfuscation) Check(in *rules.Input, r *rules.Reporter) {
 		}
 		sort.Strings(names)
 		sev := model.Medium
-		if len(kinds) >= 2 {
+		switch {
+		case len(kinds) >= 3:
+			sev = model.Critical
+		case len(kinds) == 2:
 			sev = model.High
 		}
 		fd := rules.At(u, first.Line, sev, "obfuscated code: "+strings.Join(names, ", "), model.CapObfuscation)

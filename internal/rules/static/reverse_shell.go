@@ -31,7 +31,8 @@ func (ReverseShell) Check(in *rules.Input, r *rules.Reporter) {
 			}
 			if strings.Contains(ls, "/dev/tcp/") && (strings.Contains(ls, "-i") || strings.Contains(ls, "0>&1") || strings.Contains(ls, ">&")) ||
 				(strings.Contains(ls, "nc ") || strings.Contains(ls, "ncat ")) && (strings.Contains(ls, " -e /bin/") || strings.Contains(ls, " -e cmd")) ||
-				strings.Contains(ls, "net.sockets.tcpclient") && (strings.Contains(ls, "iex") || strings.Contains(ls, "invoke-expression")) {
+				strings.Contains(ls, "net.sockets.tcpclient") && (strings.Contains(ls, "iex") || strings.Contains(ls, "invoke-expression")) ||
+				strings.Contains(ls, "socket") && strings.Contains(ls, "dup2") && (strings.Contains(ls, "pty") || strings.Contains(ls, "/bin/sh") || strings.Contains(ls, "/bin/bash")) {
 				fd := rules.At(u, s.Line, model.Critical, "opens a reverse shell "+shortQuote(s.Value), model.CapReverseShel)
 				fd.Evidence = s.Value
 				r.Report(fd)
