@@ -139,6 +139,12 @@ func (e *Engine) siteJobs(dir string) ([]job, []model.Diagnostic) {
 		j.record = d.Record
 		jobs = append(jobs, j)
 	}
+	for _, u := range unownedEntries(dir, sd) {
+		u := u
+		j := job{target: dir, pkg: model.Package{Ecosystem: model.PyPI, Name: "(unowned " + u.name + ")", Path: displayPath(filepath.Join(dir, u.name)), Kind: "installed"}}
+		j.open = func() (*artifact.Artifact, error) { return artifact.OpenFiles(dir, u.files, lim) }
+		jobs = append(jobs, j)
+	}
 	for _, p := range sd.OrphanPth {
 		p := p
 		j := job{target: dir, pkg: model.Package{Ecosystem: model.PyPI, Name: "(unowned " + p + ")", Path: displayPath(filepath.Join(dir, p)), Kind: "installed"}, orphanPth: []string{p}}
@@ -279,4 +285,62 @@ func looksLikeArchiveName(name string) bool {
 func zipName(p string) bool {
 	n := strings.ToLower(p)
 	return strings.HasSuffix(n, ".whl") || strings.HasSuffix(n, ".zip") || strings.HasSuffix(n, ".egg")
+}
+
+type unowned struct {
+	name  string
+	files []string
+}
+
+const maxUnownedFiles = 20000
+
+// unownedEntries lists top-level modules and packages of a site dir that
+// no installed distribution claims (vendored by the OS, copied by hand, or
+// dropped by something else). They are scanned as packages of their own
+// so nothing in the directory goes unvetted.
+func unownedEntries(dir string, sd *pypi.SiteDir) []unowned {
+	owned := map[string]bool{}
+	for _, d := range sd.Dists {
+		owned[strings.SplitN(d.MetaDir, "/", 2)[0]] = true
+		for _, f := range d.Files {
+			owned[strings.SplitN(f, "/", 2)[0]] = true
+		}
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil
+	}
+	var out []unowned
+	for _, e := range entries {
+		name := e.Name()
+		switch {
+		case owned[name], strings.HasPrefix(name, "."), name == "__pycache__",
+			strings.HasSuffix(name, ".dist-info"), strings.HasSuffix(name, ".egg-info"), strings.HasSuffix(name, ".pth"):
+			continue
+		}
+		if e.Type().IsRegular() {
+			if strings.HasSuffix(name, ".py") || strings.HasSuffix(name, ".so") || strings.HasSuffix(name, ".pyc") {
+				out = append(out, unowned{name: name, files: []string{name}})
+			}
+			continue
+		}
+		if !e.IsDir() {
+			continue
+		}
+		var files []string
+		filepath.WalkDir(filepath.Join(dir, name), func(p string, d fs.DirEntry, err error) error {
+			if err != nil || len(files) >= maxUnownedFiles {
+				return filepath.SkipDir
+			}
+			if d.Type().IsRegular() {
+				rel, _ := filepath.Rel(dir, p)
+				files = append(files, filepath.ToSlash(rel))
+			}
+			return nil
+		})
+		if len(files) > 0 {
+			out = append(out, unowned{name: name, files: files})
+		}
+	}
+	return out
 }

@@ -149,17 +149,21 @@ func (e *Engine) scanJob(j job) (model.Result, []model.Diagnostic) {
 		d.Target = j.pkg.Path
 		diags = append(diags, d)
 	}
-	pkg := j.pkg
-	identify(&pkg, art)
-	in := e.buildInput(pkg, art)
+	in := e.BuildInput(j.pkg, art)
 	in.OrphanPth = j.orphanPth
 	in.HashMismatch = checkRecord(art, j.record)
-	res := model.Result{Package: pkg}
+	res, ds := e.Judge(in)
+	return res, append(diags, ds...)
+}
+
+// Judge runs the rules over an analyzed package and applies the policy.
+func (e *Engine) Judge(in *rules.Input) (model.Result, []model.Diagnostic) {
+	res := model.Result{Package: in.Package}
 	res.Findings = rules.Run(in, e.opt.Rules)
 	if res.Findings == nil {
 		res.Findings = []model.Finding{}
 	}
-	diags = append(diags, e.opt.Config.Judge(&res, e.opt.Now())...)
+	diags := e.opt.Config.Judge(&res, e.opt.Now())
 	return res, diags
 }
 
@@ -182,4 +186,31 @@ func displayPath(p string) string {
 		return filepath.ToSlash(rel)
 	}
 	return filepath.ToSlash(p)
+}
+
+// Candidate is one package found by discovery, not yet analyzed.
+type Candidate struct{ j job }
+
+// Package is what discovery knows of the package before reading it.
+func (c Candidate) Package() model.Package { return c.j.pkg }
+
+// Open reads the package's files (bounded by the engine's limits).
+func (c Candidate) Open() (*artifact.Artifact, error) { return c.j.open() }
+
+// Discover lists the packages Scan would analyze for targets, without
+// reading them. Benchmarks use it to time reading alone.
+func (e *Engine) Discover(targets []string) ([]Candidate, []model.Diagnostic, error) {
+	var out []Candidate
+	var diags []model.Diagnostic
+	for _, t := range targets {
+		if _, err := os.Lstat(t); err != nil {
+			return nil, nil, fmt.Errorf("scan target %q: %w", t, err)
+		}
+		js, ds := e.discover(t)
+		for _, j := range js {
+			out = append(out, Candidate{j})
+		}
+		diags = append(diags, ds...)
+	}
+	return out, diags, nil
 }

@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/airlock-sec/airlock/internal/analyze"
 	"github.com/airlock-sec/airlock/internal/artifact"
@@ -103,14 +104,18 @@ func nameFromFile(p string) string {
 
 const maxHead = 64 << 10
 
-// buildInput analyzes every code file of the package.
-func (e *Engine) buildInput(p model.Package, a *artifact.Artifact) *rules.Input {
+// BuildInput identifies the package from its metadata and analyzes every
+// code file of it.
+func (e *Engine) BuildInput(p model.Package, a *artifact.Artifact) *rules.Input {
+	identify(&p, a)
 	in := &rules.Input{Package: p}
 	if p.Ecosystem == model.NPM {
 		in.Scripts = installScripts(a)
 	}
 	install := installFiles(p, a, in.Scripts)
-	for _, f := range a.Files {
+	in.Files = make([]*rules.File, len(a.Files))
+	var work []int
+	for i, f := range a.Files {
 		rf := &rules.File{Path: f.Path, Size: f.Size, Mode: f.Mode}
 		rf.Head = f.Data
 		if len(rf.Head) > maxHead {
@@ -127,12 +132,47 @@ func (e *Engine) buildInput(p model.Package, a *artifact.Artifact) *rules.Input 
 		}
 		if lang != "" && !isBinary(head) {
 			rf.Text = f.Data
-			u := &analyze.Unit{Path: f.Path, Line: 1, Lang: lang, Context: rf.Context, Text: f.Data}
-			rf.Facts = analyze.Analyze(u, e.opt.Analysis)
+			rf.Facts = &analyze.Facts{Unit: &analyze.Unit{Path: f.Path, Line: 1, Lang: lang, Context: rf.Context, Text: f.Data}}
+			work = append(work, i)
 		}
-		in.Files = append(in.Files, rf)
+		in.Files[i] = rf
 	}
+	e.analyzeFiles(in.Files, work)
 	return in
+}
+
+// analyzeFiles analyzes the listed files in parallel: one large package
+// (a bundler, a framework) would otherwise keep a single core busy while
+// the others wait.
+func (e *Engine) analyzeFiles(files []*rules.File, work []int) {
+	workers := e.opt.Workers
+	if workers > len(work) {
+		workers = len(work)
+	}
+	if workers <= 1 {
+		for _, i := range work {
+			files[i].Facts = analyze.Analyze(files[i].Facts.Unit, e.opt.Analysis)
+		}
+		return
+	}
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				files[i].Facts = analyze.Analyze(files[i].Facts.Unit, e.opt.Analysis)
+			}
+		}()
+	}
+	// largest first, so the last file to finish is a small one
+	sort.SliceStable(work, func(a, b int) bool { return len(files[work[a]].Text) > len(files[work[b]].Text) })
+	for _, i := range work {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
 }
 
 func isBinary(head []byte) bool { return bytes.IndexByte(head, 0) >= 0 }

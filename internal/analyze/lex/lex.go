@@ -3,9 +3,12 @@
 //
 // The lexers never fail and never panic: any byte sequence (binary data,
 // truncated files, broken syntax, invalid UTF-8) yields a token stream. They
-// run in linear time, use no regular expressions, and avoid per-token
-// allocations: identifier, number, operator and escape-free string values are
-// substrings of a single string copy of the source.
+// run in linear time and use no regular expressions. They make no per-token
+// allocations: every Value is a substring either of one string copy of the
+// source or of one string holding all decoded values, and tokens are
+// collected in pooled, pointer-free scratch memory before the result slice is
+// allocated once at its exact size. The result never aliases src. Input past
+// 2 GiB is not lexed (the EOF token is still at len(src)).
 //
 // # Common conventions
 //
@@ -36,7 +39,8 @@
 //   - String values are decoded. Text strings (no b prefix) are decoded to
 //     UTF-8: "\xff" becomes U+00FF (two bytes). This is the Python 3 reading;
 //     a Python 2 plain str is really bytes, and callers that care must map
-//     runes below 256 back to bytes. Bytes literals hold the raw byte values
+//     runes below 256 back to bytes. Surrogate code points from \u/\U
+//     become U+FFFD. Bytes literals hold the raw byte values
 //     ("\xff" becomes the single byte 0xff); \u, \U and \N are not escapes in
 //     bytes and are kept. \N{NAME} is kept verbatim in text strings. Unknown
 //     or malformed escapes are kept verbatim (backslash included). Raw
@@ -74,9 +78,9 @@
 //     and octal escapes other than \0 are kept verbatim.
 //   - Regexp tokens: Value is the raw text, "/body/flags". Whether a "/"
 //     starts a regular expression is decided from the previous significant
-//     token: after a name (other than return typeof case do else in of new
-//     delete void throw instanceof yield await, and those only when not a
-//     property name after "." / "?."), a number, string, template, regexp,
+//     token: after a name (other than return typeof case default do else in
+//     of new delete void throw instanceof yield await, and those only when
+//     not a property name after "." / "?."), a number, string, template, regexp,
 //     ")" or "]" it is division, otherwise a regexp. Two refinements:
 //     ")" closing the condition of if/while/for/with allows a regexp
 //     (if(x)/re/.test(y) lexes as intended), and "}" allows a regexp when it
@@ -86,10 +90,14 @@
 //     closing "/" is found on the same line, the "/" is lexed as a division
 //     operator instead; later "/" on that stretch are not tried as regexps
 //     again, which keeps the lexer linear.
-//   - Remaining known ambiguities: a regexp right after a block-bodied
-//     function expression or class body, a regexp after a "}" closing a
-//     block that follows a label or "case x:" (taken as an object), and
-//     JSX text (apostrophes in JSX text start strings).
+//     Checked against acorn's tokenizer on ~11,000 npm files (including
+//     minified bundles and known-malicious packages) with no differences.
+//   - Remaining known ambiguities: a division right after the body of a
+//     function or class expression (f = function(){} / 2, meaningless in
+//     practice) is taken as a regexp; a regexp after a "}" closing a block
+//     that follows a label or "case x:" is taken as division (the "{" looks
+//     like an object literal there); JSX text is not supported (an
+//     apostrophe in JSX text starts a string).
 //   - Comments: "//", "/* */" and a "#!" line at the very start. HTML-like
 //     comments ("<!--", "-->") are not recognised and lex as operators.
 package lex
@@ -156,12 +164,14 @@ func (l *lines) at(p int) int {
 	}
 	src := l.src
 	n := 0
-	for i := l.pos; i < p; i++ {
-		switch src[i] {
-		case '\n':
+	for i, c := range src[l.pos:p] {
+		if c > '\r' {
+			continue
+		}
+		if c == '\n' {
 			n++
-		case '\r':
-			if i+1 >= len(src) || src[i+1] != '\n' {
+		} else if c == '\r' {
+			if k := l.pos + i + 1; k >= len(src) || src[k] != '\n' {
 				n++
 			}
 		}

@@ -274,11 +274,11 @@ func (lx *pyLexer) str(start, q int, prefix uint8) int {
 
 // escape kinds returned by pyEscape.
 const (
-	escKeep = iota // not an escape: keep the backslash, go on after it
-	escDrop        // line continuation: produces nothing
-	escByte        // a single byte
-	escRune        // a code point
-	escVerbatim    // keep the whole k bytes as written (\N{...})
+	escKeep     = iota // not an escape: keep the backslash, go on after it
+	escDrop            // line continuation: produces nothing
+	escByte            // a single byte
+	escRune            // a code point
+	escVerbatim        // keep the whole k bytes as written (\N{...})
 )
 
 // pyEscape decodes the escape whose backslash is at src[j] (j+1 < len).
@@ -368,7 +368,7 @@ func (lx *pyLexer) scanStr(q int, raw, isBytes, isFmt bool, depth int, want bool
 	if triple {
 		j = q + 3
 	}
-	ls := j // start of the literal run not yet copied to the arena
+	ls := j  // start of the literal run not yet copied to the arena
 	as := -1 // arena offset of the value once anything was decoded
 	finish := func(contentEnd, end int, unterm bool) (int, int, int, uint8) {
 		var f uint8

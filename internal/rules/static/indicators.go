@@ -6,6 +6,7 @@ import (
 	"net"
 	"net/url"
 	"strings"
+	"sync"
 
 	"github.com/airlock-sec/airlock/internal/analyze"
 )
@@ -17,17 +18,82 @@ type indicator struct {
 	label string
 }
 
-func firstMatch(s string, list []indicator) (indicator, bool) {
+// matcher finds indicators in one pass over a string: needles are
+// indexed by their first three bytes, so each string costs one scan
+// whatever the number of indicators.
+type matcher struct {
+	list  []indicator
+	byTri map[[3]byte][]int
+}
+
+func newMatcher(list []indicator) *matcher {
+	m := &matcher{list: list, byTri: map[[3]byte][]int{}}
+	for i, ind := range list {
+		if len(ind.sub) < 3 {
+			panic("indicator shorter than 3 bytes: " + ind.sub)
+		}
+		k := [3]byte{ind.sub[0], ind.sub[1], ind.sub[2]}
+		m.byTri[k] = append(m.byTri[k], i)
+	}
+	return m
+}
+
+func lowerASCII(c byte) byte {
+	if c >= 'A' && c <= 'Z' {
+		return c + 32
+	}
+	return c
+}
+
+// first returns the earliest-listed indicator found in s (ASCII case
+// folded), looking at the first 8 KiB.
+func (m *matcher) first(s string) (indicator, bool) {
 	if len(s) > 8192 {
 		s = s[:8192]
 	}
-	ls := strings.ToLower(s)
-	for _, ind := range list {
-		if strings.Contains(ls, ind.sub) {
-			return ind, true
+	best := -1
+	for i := 0; i+3 <= len(s); i++ {
+		k := [3]byte{lowerASCII(s[i]), lowerASCII(s[i+1]), lowerASCII(s[i+2])}
+		cands, ok := m.byTri[k]
+		if !ok {
+			continue
+		}
+		for _, ci := range cands {
+			if best >= 0 && ci >= best {
+				continue
+			}
+			sub := m.list[ci].sub
+			if i+len(sub) > len(s) {
+				continue
+			}
+			match := true
+			for j := 3; j < len(sub); j++ {
+				if lowerASCII(s[i+j]) != sub[j] {
+					match = false
+					break
+				}
+			}
+			if match {
+				best = ci
+			}
 		}
 	}
-	return indicator{}, false
+	if best < 0 {
+		return indicator{}, false
+	}
+	return m.list[best], true
+}
+
+var matchers sync.Map // *[]indicator → *matcher
+
+// firstMatch returns the earliest-listed indicator contained in s.
+func firstMatch(s string, list []indicator) (indicator, bool) {
+	key := &list[0]
+	v, ok := matchers.Load(key)
+	if !ok {
+		v, _ = matchers.LoadOrStore(key, newMatcher(list))
+	}
+	return v.(*matcher).first(s)
 }
 
 // shortQuote is a bounded quoted value for messages.
