@@ -29,8 +29,36 @@ var jsDeclKeywords = map[string]bool{"var": true, "let": true, "const": true}
 
 func (st *state) runJS() {
 	n := len(st.toks)
+	var braces []bool // open braces: true for function bodies
+	funcs := 0
+	pending := false
 	for i := 0; i < n; i++ {
 		t := st.toks[i]
+		if t.Kind == lex.Op {
+			switch t.Value {
+			case "=>":
+				pending = true
+			case "{":
+				isFunc := pending || st.isOp(i-1, ")") && st.methodHead(i-1)
+				pending = false
+				braces = append(braces, isFunc)
+				if isFunc {
+					funcs++
+				}
+			case "}":
+				if len(braces) > 0 {
+					if braces[len(braces)-1] {
+						funcs--
+					}
+					braces = braces[:len(braces)-1]
+				}
+			}
+		} else if t.Kind == lex.Name && t.Value == "function" {
+			pending = true
+		} else if pending && !(t.Kind == lex.Name || t.Kind == lex.Op && (t.Value == "(" || t.Value == ")" || t.Value == "," || t.Value == "*" || t.Value == "=" || t.Value == "...")) {
+			pending = false // arrow function with an expression body
+		}
+		st.inFunc = funcs > 0
 		switch t.Kind {
 		case lex.String:
 			if i > 0 && st.isOp(i-1, "+") && st.tok(i-2).Kind == lex.String {
@@ -212,7 +240,7 @@ func (st *state) requireAt(a, b int) (string, bool) {
 func (st *state) parseJSCall(name string, start, open int) {
 	closeIdx := matchClose(st.toks, open)
 	callee := st.resolve(name)
-	c := Call{Callee: callee, Line: st.tok(start).Line}
+	c := Call{Callee: callee, Line: st.tok(start).Line, InFunc: st.inFunc}
 	if st.isName(start-1, "new") {
 		c.Callee = "new " + callee
 		if callee == "Function" {
@@ -248,6 +276,7 @@ func (st *state) parseJSCall(name string, start, open int) {
 		st.facts.Imports = append(st.facts.Imports, Sym{c.Args[0].Str, c.Line})
 	}
 	st.facts.Calls = append(st.facts.Calls, c)
+	st.foldPathJoin(c)
 }
 
 // jsDottedFrom reads .a.b after index i, prefixed by base.
@@ -595,4 +624,30 @@ func (st *state) parseJSDestructure(eq int) {
 		}
 		st.aliases[local] = mod + "." + imported
 	}
+}
+
+// methodHead reports whether the ")" at index close ends the parameter
+// list of a method or function definition (name(...) {) rather than the
+// condition of if/for/while/switch/catch.
+func (st *state) methodHead(close int) bool {
+	depth := 0
+	for j := close; j >= 0 && close-j < 4096; j-- {
+		if st.isOp(j, ")") {
+			depth++
+		} else if st.isOp(j, "(") {
+			depth--
+			if depth == 0 {
+				p := st.tok(j - 1)
+				if p.Kind != lex.Name {
+					return false
+				}
+				switch p.Value {
+				case "if", "for", "while", "switch", "catch", "with":
+					return false
+				}
+				return true
+			}
+		}
+	}
+	return false
 }

@@ -37,15 +37,13 @@ func (st *state) obfuscationSignals() {
 				}
 				hexIdents[t.Value] = true
 			}
-			if t.Value == "__builtins__" || t.Value == "builtins" && st.isOp(i+1, ".") && st.isName(i+2, "__dict__") {
-				// getattr(__builtins__, <computed>) / __builtins__.__dict__[…]
-				if st.isOp(i+1, ".") && st.isName(i+2, "__dict__") || st.isOp(i+1, "[") ||
-					st.isOp(i-1, "(") && st.isName(i-2, "getattr") && !(st.isOp(i+1, ",") && st.tok(i+2).Kind == lex.String && st.isOp(i+3, ")")) {
+			if t.Value == "__builtins__" || t.Value == "builtins" {
+				// getattr(__builtins__, <computed>) / __builtins__.__dict__[<computed>]
+				if st.isOp(i+1, ".") && st.isName(i+2, "__dict__") && st.isOp(i+3, "[") && st.tok(i+4).Kind != lex.String ||
+					st.isOp(i+1, "[") && st.tok(i+2).Kind != lex.String ||
+					st.isOp(i-1, "(") && st.isName(i-2, "getattr") && st.isOp(i+1, ",") && st.tok(i+2).Kind != lex.String && !(st.tok(i+2).Kind == lex.Name && st.isOp(i+3, ")")) {
 					add("builtins-lookup", t.Line, snippet(st.src, st.tok(i-2).Start, t.End+40))
 				}
-			}
-			if t.Value == "globals" && st.isOp(i+1, "(") && st.isOp(i+2, ")") && st.isOp(i+3, "[") && st.tok(i+4).Kind != lex.String {
-				add("builtins-lookup", t.Line, snippet(st.src, t.Start, t.End+40))
 			}
 		case lex.String:
 			if n := escapeCount(st.src[t.Start:t.End]); n >= 3 && len(t.Value) >= 3 && len(t.Value) <= 64 && isWordy(t.Value) && n*2 >= len(t.Value) {
@@ -54,7 +52,7 @@ func (st *state) obfuscationSignals() {
 					add("escaped-name", t.Line, "\""+t.Value+"\" written as "+string(snippetBytes(st.src, t.Start, t.End, 80)))
 				}
 			}
-			if !t.Bytes && len(t.Value) >= 512 && controlRatio(t.Value) > 0.15 {
+			if !t.Bytes && len(t.Value) >= 512 && controlRatio(t.Value) > 0.3 {
 				add("encrypted-blob", t.Line, "string literal of "+itoa(len(t.Value))+" bytes, mostly control characters")
 			}
 		case lex.Op:

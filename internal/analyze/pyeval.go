@@ -385,7 +385,7 @@ func (e *pyEval) method(v value, m string, args [][2]int) (value, bool) {
 	return v, false
 }
 
-// joinParts understands the iterables of ''.join(...): a list/tuple of
+// joinParts understands the iterables of ”.join(...): a list/tuple of
 // strings, map(chr, [ints]), (chr(x) for x in [ints]), reversed(s).
 func (e *pyEval) joinParts(a, b int) ([]string, []string, bool) {
 	st := e.st

@@ -16,6 +16,16 @@ type state struct {
 	facts   *Facts
 	budget  *budget
 	js      bool
+	inFunc  bool // the current token is inside a function body
+}
+
+// column is the 0-based column of offset off.
+func column(src []byte, off int) int {
+	c := 0
+	for i := off - 1; i >= 0 && src[i] != '\n'; i-- {
+		c++
+	}
+	return c
 }
 
 // value is a folded string expression: its value and the decoding steps
@@ -68,8 +78,19 @@ func (st *state) atStmtStart(i int) bool {
 
 func (st *state) run() {
 	n := len(st.toks)
+	var defs []int // indentation columns of enclosing def statements
 	for i := 0; i < n; i++ {
 		t := st.toks[i]
+		if i == 0 || st.toks[i-1].Kind == lex.Newline {
+			col := column(st.src, t.Start)
+			for len(defs) > 0 && defs[len(defs)-1] >= col {
+				defs = defs[:len(defs)-1]
+			}
+			if t.Kind == lex.Name && (t.Value == "def" || t.Value == "async" && st.isName(i+1, "def")) {
+				defs = append(defs, col)
+			}
+		}
+		st.inFunc = len(defs) > 0
 		switch t.Kind {
 		case lex.String:
 			// Fold implicit concatenation once, at the first literal.
@@ -258,7 +279,10 @@ func (st *state) parseAssign(i int) {
 			d, e := st.dotted(k)
 			if dangerousBuiltins[d] && lhs[n] != d {
 				st.aliases[lhs[n]] = d
-				st.facts.Obfuscation = append(st.facts.Obfuscation, Note{Kind: "builtin-alias", Line: st.tok(k).Line, Text: lhs[n] + " = " + d})
+				if len(lhs) >= 3 {
+					// a, b, c = exec, str, map: renaming builtins in bulk
+					st.facts.Obfuscation = append(st.facts.Obfuscation, Note{Kind: "builtin-alias", Line: st.tok(k).Line, Text: lhs[n] + " = " + d})
+				}
 			} else if r := st.resolve(d); r != d {
 				st.aliases[lhs[n]] = r
 			}
@@ -286,7 +310,9 @@ func (st *state) parseAssign(i int) {
 				st.aliases[name] = r
 			} else if dangerousBuiltins[d] && name != d {
 				st.aliases[name] = d
-				st.facts.Obfuscation = append(st.facts.Obfuscation, Note{Kind: "builtin-alias", Line: st.tok(i).Line, Text: name + " = " + d})
+				if strings.Trim(name, "_") == "" || isConfusableIdent(name) {
+					st.facts.Obfuscation = append(st.facts.Obfuscation, Note{Kind: "builtin-alias", Line: st.tok(i).Line, Text: name + " = " + d})
+				}
 			}
 			return
 		}
@@ -374,7 +400,7 @@ func matchClose(toks []lex.Token, i int) int {
 func (st *state) parseCall(name string, start, open int) {
 	closeIdx := matchClose(st.toks, open)
 	callee := st.resolve(name)
-	c := Call{Callee: callee, Line: st.tok(start).Line}
+	c := Call{Callee: callee, Line: st.tok(start).Line, InFunc: st.inFunc}
 	// split args
 	argStart := open + 1
 	depth := 0
@@ -414,6 +440,7 @@ func (st *state) parseCall(name string, start, open int) {
 	}
 	c.Text = snippet(st.src, st.tok(start).Start, endOff(st.toks, closeIdx, st.src))
 	st.facts.Calls = append(st.facts.Calls, c)
+	st.foldPathJoin(c)
 	if callee == "__import__" || callee == "importlib.import_module" {
 		if len(c.Args) > 0 && c.Args[0].IsStr {
 			st.facts.Imports = append(st.facts.Imports, Sym{c.Args[0].Str, c.Line})
@@ -472,4 +499,35 @@ func (st *state) addString(s string, line int, layers []string) {
 	}
 	st.facts.Strings = append(st.facts.Strings, Str{Value: clip(s, maxStringKept), Line: line})
 	st.budget.consider(st.facts, s, line, layers)
+}
+
+// pathJoins build a path from parts; folding them lets path indicators
+// match os.path.join(home, ".ssh", "id_rsa") and
+// path.join(appdata, "discord", "Local Storage", "leveldb").
+var pathJoins = map[string]bool{
+	"os.path.join": true, "path.join": true, "path.resolve": true, "pathlib.Path": true, "pathlib.PurePath": true,
+	"ntpath.join": true, "posixpath.join": true, "path.posix.join": true, "path.win32.join": true,
+}
+
+func (st *state) foldPathJoin(c Call) {
+	if !pathJoins[c.Callee] || len(c.Args) < 2 {
+		return
+	}
+	parts := make([]string, 0, len(c.Args))
+	consts := 0
+	for _, a := range c.Args {
+		if a.IsStr {
+			parts = append(parts, a.Str)
+			consts++
+		} else {
+			parts = append(parts, "$")
+		}
+	}
+	if consts == 0 {
+		return
+	}
+	joined := strings.Join(parts, "/")
+	if len(joined) >= 3 {
+		st.facts.Strings = append(st.facts.Strings, Str{Value: clip(joined, maxStringKept), Line: c.Line})
+	}
 }

@@ -88,6 +88,9 @@ type Call struct {
 	Keywords map[string]string
 	// Text is a short snippet of the call.
 	Text string
+	// InFunc is set when the call sits inside a function body, so it runs
+	// only when that function is called, not when the file is loaded.
+	InFunc bool
 }
 
 // Arg is one positional argument.

@@ -96,8 +96,12 @@ const (
 	// Install code runs when the package is installed or built
 	// (setup.py, npm install scripts and the files they run).
 	Install Context = "install"
-	// Import code runs when the package is imported or required.
+	// Import code runs when the package is imported or required: the
+	// module-level code of importable files.
 	Import Context = "import"
+	// Runtime code sits inside functions of importable files: it runs
+	// only when something calls it.
+	Runtime Context = "runtime"
 	// Other is code with no known trigger (tests, examples, tools).
 	Other Context = ""
 )

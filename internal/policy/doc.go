@@ -25,11 +25,14 @@ func ScoringDoc() []byte {
 		fmt.Fprintf(&b, "| %s | %d |\n", s, severityPoints[s])
 	}
 	b.WriteString("\n3. Each combination below that the file's findings satisfy adds its points. \"hook\" combinations apply only to install-time or startup code.\n\n")
-	b.WriteString("| hook only | requires all of | and one of | points | meaning |\n|---|---|---|---|---|\n")
+	b.WriteString("\"load\" combinations need every required capability in code that runs when the file is loaded (module level at import, install or startup), not only inside functions.\n\n")
+	b.WriteString("| applies to | requires all of | and one of | points | meaning |\n|---|---|---|---|---|\n")
 	for _, c := range combos {
-		hook := ""
+		hook := "any code"
 		if c.hook {
-			hook = "yes"
+			hook = "hook"
+		} else if c.early {
+			hook = "load"
 		}
 		fmt.Fprintf(&b, "| %s | %s | %s | +%d | %s |\n", hook, capList(c.all), capList(c.any), c.points, c.why)
 	}

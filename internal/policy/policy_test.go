@@ -29,9 +29,13 @@ func TestScoreCombinations(t *testing.T) {
 			f("setup.py", model.Low, model.Install, model.CapRecon),
 			f("setup.py", model.Low, model.Install, model.CapNetwork),
 		}, model.Block},
-		{"same calls at import time only warn at most", []model.Finding{
+		{"same calls at module level of an importable file warn", []model.Finding{
 			f("pkg/telemetry.py", model.Low, model.Import, model.CapRecon),
 			f("pkg/telemetry.py", model.Low, model.Import, model.CapNetwork),
+		}, model.Warn},
+		{"same calls inside functions are allowed", []model.Finding{
+			f("pkg/telemetry.py", model.Low, model.Runtime, model.CapRecon),
+			f("pkg/telemetry.py", model.Low, model.Runtime, model.CapNetwork),
 		}, model.Allow},
 		{"stealer with webhook", []model.Finding{
 			f("a.js", model.Medium, model.Import, model.CapCredentials),

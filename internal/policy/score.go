@@ -27,6 +27,7 @@ type combo struct {
 	all    []model.Capability // every one required
 	any    []model.Capability // at least one required (if set)
 	hook   bool               // only in install-time or startup code
+	early  bool               // every required capability seen in code that runs on load (import, install or startup), not only inside functions
 	points int
 	why    string
 }
@@ -45,6 +46,9 @@ var combos = []combo{
 	{hook: true, all: []model.Capability{model.CapObfuscation}, points: 90, why: "install-time or startup code is obfuscated"},
 	{hook: true, all: []model.Capability{model.CapExec}, any: []model.Capability{model.CapObfuscation, model.CapDecode}, points: 60, why: "install-time or startup code runs dynamically built code"},
 	{all: []model.Capability{model.CapExec, model.CapDecode}, any: []model.Capability{model.CapNetwork, model.CapCredentials, model.CapProcess, model.CapPersistence, model.CapExfilHost}, points: 100, why: "runs hidden code that reaches the network, secrets or processes"},
+	{early: true, all: []model.Capability{model.CapNetwork, model.CapRecon}, points: 70, why: "module-level code sends host or user identity over the network as soon as it is imported"},
+	{early: true, all: []model.Capability{model.CapDownloadRun}, points: 60, why: "module-level code downloads and runs code as soon as it is imported"},
+	{early: true, all: []model.Capability{model.CapNetwork, model.CapExfilHost}, points: 40, why: "module-level code contacts an exfiltration endpoint as soon as it is imported"},
 	{all: []model.Capability{model.CapExec, model.CapDecode}, points: 70, why: "runs code it decodes at run time"},
 	{all: []model.Capability{model.CapDecode}, any: []model.Capability{model.CapCredentials, model.CapPersistence, model.CapExfilHost, model.CapCloudMeta, model.CapKubernetes}, points: 70, why: "decoded payload touches secrets, persistence or exfiltration hosts"},
 	{all: []model.Capability{model.CapCredentials, model.CapExfilHost}, points: 100, why: "reads secrets and contacts an exfiltration endpoint (stealer)"},
@@ -64,6 +68,7 @@ type group struct {
 	hook  bool
 	ctx   model.Context
 	caps  map[model.Capability]model.Severity
+	early map[model.Capability]bool
 	base  int
 	other bool
 }
@@ -75,7 +80,7 @@ func Score(findings []model.Finding) (int, []string) {
 	for _, f := range findings {
 		g := groups[f.Path]
 		if g == nil {
-			g = &group{path: f.Path, caps: map[model.Capability]model.Severity{}, other: true}
+			g = &group{path: f.Path, caps: map[model.Capability]model.Severity{}, early: map[model.Capability]bool{}, other: true}
 			groups[f.Path] = g
 			order = append(order, f.Path)
 		}
@@ -89,6 +94,9 @@ func Score(findings []model.Finding) (int, []string) {
 		for _, c := range f.Capabilities {
 			if s, ok := g.caps[c]; !ok || f.Severity > s {
 				g.caps[c] = f.Severity
+			}
+			if f.Context == model.Import || f.Context == model.Install || f.Context == model.Startup {
+				g.early[c] = true
 			}
 		}
 	}
@@ -152,7 +160,7 @@ func (g *group) score(findings []model.Finding) (int, []string) {
 		}
 		ok := true
 		for _, need := range c.all {
-			if !g.has(need) {
+			if !g.has(need) || c.early && !g.early[need] {
 				ok = false
 				break
 			}
@@ -189,4 +197,3 @@ func Decide(score int, t Thresholds) model.Verdict {
 	}
 	return model.Allow
 }
-

@@ -59,9 +59,9 @@ type Input struct {
 	Scripts map[string]string
 	// Installed describes problems found in an installed environment
 	// (orphan .pth files, RECORD hash mismatches), by file path.
-	OrphanPth     []string
-	HashMismatch  []string
-	byPath        map[string]*File
+	OrphanPth    []string
+	HashMismatch []string
+	byPath       map[string]*File
 }
 
 // Lookup finds a file by path.
@@ -202,4 +202,15 @@ func Run(in *Input, list []Rule) []model.Finding {
 		return out[i].Line < out[j].Line
 	})
 	return out
+}
+
+// AtCall starts a finding located at a call. Module-level code of an
+// importable file runs at import; code inside functions only when called,
+// which the context records.
+func AtCall(u *analyze.Facts, c analyze.Call, sev model.Severity, msg string, caps ...model.Capability) model.Finding {
+	f := At(u, c.Line, sev, msg, caps...)
+	if f.Context == model.Import && c.InFunc {
+		f.Context = model.Runtime
+	}
+	return f
 }

@@ -88,7 +88,7 @@ func runsShipped(in *rules.Input, shipped []string, r *rules.Reporter) {
 			}
 			for _, name := range shipped {
 				if strings.Contains(c.Text, name) {
-					fd := rules.At(u, c.Line, model.High, "install-time code runs the bundled executable "+shortQuote(name), model.CapBinary, model.CapProcess)
+					fd := rules.AtCall(u, c, model.High, "install-time code runs the bundled executable "+shortQuote(name), model.CapBinary, model.CapProcess)
 					fd.Evidence = c.Text
 					r.Report(fd)
 					return

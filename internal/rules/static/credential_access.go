@@ -1,6 +1,8 @@
 package static
 
 import (
+	"strings"
+
 	"github.com/airlock-sec/airlock/internal/analyze"
 	"github.com/airlock-sec/airlock/internal/model"
 	"github.com/airlock-sec/airlock/internal/rules"
@@ -37,7 +39,16 @@ var credentialIndicators = []indicator{
 	{"telegram desktop", "Telegram session"}, {"/tdata", "Telegram session"}, {"\\tdata", "Telegram session"},
 	{"wallet.dat", "crypto wallet"}, {"exodus", "Exodus wallet"}, {"electrum", "Electrum wallet"}, {"atomic/local storage", "Atomic wallet"}, {"metamask", "MetaMask wallet"},
 	{"nkbihfbeogaeaoehlefnkodbefgpgknn", "MetaMask extension storage"}, {"ethereum/keystore", "Ethereum keystore"}, {"solana/id.json", "Solana keypair"},
+	{"local storage/leveldb", "browser or Discord token store"}, {"local storage\\leveldb", "browser or Discord token store"},
+	{"dqw4w9wgxcq", "encrypted Discord token marker"}, {"mfa\\.[\\w-]{84}", "Discord token pattern"}, {"[\\w-]{24}\\.[\\w-]{6}\\.[\\w-]", "Discord token pattern"},
 	{"/etc/shadow", "system password hashes"}, {"keychain", "OS keychain"}, {"filezilla", "FileZilla saved passwords"},
+}
+
+// exactCredentialNames are file names of browser and wallet secret stores,
+// matched only when a string is exactly the name (a path part).
+var exactCredentialNames = map[string]string{
+	"login data": "browser saved passwords", "local state": "browser key store", "web data": "browser autofill store",
+	"key4.db": "Firefox key store", "logins.json": "Firefox passwords", "wallet.dat": "crypto wallet", "cookies.sqlite": "Firefox cookies",
 }
 
 // dotenvIndicator is matched exactly: a string that is a path to a .env file.
@@ -60,6 +71,8 @@ func (CredentialAccess) Check(in *rules.Input, r *rules.Reporter) {
 				label = ind.label
 			} else if isDotenv(s.Value) {
 				label = ".env file"
+			} else if l, ok := exactCredentialNames[strings.ToLower(s.Value)]; ok {
+				label = l
 			}
 			if label == "" || seen[label] {
 				continue

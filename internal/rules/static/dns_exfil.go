@@ -45,7 +45,7 @@ func (DNSExfil) Check(in *rules.Input, r *rules.Reporter) {
 				continue
 			}
 			if strings.Contains(a.Raw, "+") || strings.Contains(a.Raw, "format") || strings.Contains(a.Raw, "{") || strings.Contains(a.Raw, "%") || strings.Contains(a.Raw, "`") || a.Name != "" && (len(u.Unit.Layers) > 0 || u.Unit.Context == model.Install) {
-				fd := rules.At(u, c.Line, model.High, "resolves a host name built from collected data with "+shortQuote(c.Callee), model.CapNetwork, model.CapExfilHost)
+				fd := rules.AtCall(u, c, model.High, "resolves a host name built from collected data with "+shortQuote(c.Callee), model.CapNetwork, model.CapExfilHost)
 				fd.Evidence = c.Text
 				r.Report(fd)
 			}

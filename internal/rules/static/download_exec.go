@@ -35,12 +35,13 @@ var writeCallees = map[string]bool{"open": true, "fs.writeFileSync": true, "fs.w
 func (DownloadExec) Check(in *rules.Input, r *rules.Reporter) {
 	in.EachFacts(func(f *rules.File, u *analyze.Facts) {
 		fetch, write, run, spawn := 0, 0, 0, 0
+		var runCall, spawnCall analyze.Call
 		writtenName := ""
 		for _, c := range u.Calls {
 			if execCallees[c.Callee] {
 				for _, ic := range c.Inner {
 					if k, ok := netCallees[ic]; ok && k != "session" || strings.HasSuffix(ic, ".urlopen") {
-						fd := rules.At(u, c.Line, model.Critical, "runs code fetched from the network with "+shortQuote(c.Callee), model.CapDownloadRun, model.CapExec, model.CapNetwork)
+						fd := rules.AtCall(u, c, model.Critical, "runs code fetched from the network with "+shortQuote(c.Callee), model.CapDownloadRun, model.CapExec, model.CapNetwork)
 						fd.Evidence = c.Text
 						r.Report(fd)
 						break
@@ -59,10 +60,10 @@ func (DownloadExec) Check(in *rules.Input, r *rules.Reporter) {
 				}
 			}
 			if runFileCallees[c.Callee] && run == 0 {
-				run = c.Line
+				run, runCall = c.Line, c
 			}
 			if (analyze.IsProcessCall(c.Callee) || c.Callee == "os.startfile") && c.Line > spawn && writtenName != "" && argMentions(c, writtenName) {
-				spawn = c.Line
+				spawn, spawnCall = c.Line, c
 			}
 			if analyze.IsProcessCall(c.Callee) {
 				for _, a := range c.Args {
@@ -71,7 +72,7 @@ func (DownloadExec) Check(in *rules.Input, r *rules.Reporter) {
 						words = strings.Fields(a.Str)
 					}
 					if pipInstall(words) {
-						fd := rules.At(u, c.Line, model.Medium, "installs packages at run time with "+shortQuote(strings.Join(words, " ")), model.CapDownloadRun)
+						fd := rules.AtCall(u, c, model.Medium, "installs packages at run time with "+shortQuote(strings.Join(words, " ")), model.CapDownloadRun)
 						fd.Evidence = c.Text
 						r.Report(fd)
 					}
@@ -80,10 +81,10 @@ func (DownloadExec) Check(in *rules.Input, r *rules.Reporter) {
 		}
 		if fetch > 0 && write > 0 && run > 0 && u.Unit.Lang == analyze.Python {
 			if spawn > write {
-				fd := rules.At(u, spawn, model.High, "downloads a file, writes it and runs it", model.CapDownloadRun, model.CapNetwork, model.CapProcess)
+				fd := rules.AtCall(u, spawnCall, model.High, "downloads a file, writes it and runs it", model.CapDownloadRun, model.CapNetwork, model.CapProcess)
 				r.Report(fd)
 			} else {
-				fd := rules.At(u, run, model.Medium, "downloads a file, writes it and makes it executable", model.CapDownloadRun, model.CapNetwork)
+				fd := rules.AtCall(u, runCall, model.Medium, "downloads a file, writes it and makes it executable", model.CapDownloadRun, model.CapNetwork)
 				r.Report(fd)
 			}
 		}

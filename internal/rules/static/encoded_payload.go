@@ -46,7 +46,7 @@ func (EncodedPayload) Check(in *rules.Input, r *rules.Reporter) {
 				if !isDecoder(c.Callee) || c.Callee == "chr" || c.Callee == "reversed" || len(c.Args) == 0 || !c.Args[0].IsStr || len(c.Args[0].Str) < 8 {
 					continue
 				}
-				fd := rules.At(u, c.Line, model.Medium, "install-time code decodes a hidden constant with "+shortQuote(c.Callee), model.CapDecode)
+				fd := rules.AtCall(u, c, model.Medium, "install-time code decodes a hidden constant with "+shortQuote(c.Callee), model.CapDecode)
 				fd.Evidence = c.Text
 				r.Report(fd)
 			}
@@ -61,7 +61,7 @@ func (EncodedPayload) Check(in *rules.Input, r *rules.Reporter) {
 		parentLayers := len(u.Unit.Layers)
 		_ = parentLayers
 		fd := model.Finding{Severity: model.Medium, Path: u.Unit.Path, Line: u.Unit.Line, Layers: append([]string(nil), u.Unit.Layers...),
-			Message: "string decodes to " + string(langName(u.Unit.Lang)) + " code through " + shortQuote(strings.Join(u.Unit.Layers, " → ")),
+			Message:  "string decodes to " + string(langName(u.Unit.Lang)) + " code through " + shortQuote(strings.Join(u.Unit.Layers, " → ")),
 			Evidence: firstLine(u.Unit.Text), Context: u.Unit.Context, Capabilities: []model.Capability{model.CapDecode}}
 		r.Report(fd)
 	})

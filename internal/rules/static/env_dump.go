@@ -1,8 +1,6 @@
 package static
 
 import (
-	"strings"
-
 	"github.com/airlock-sec/airlock/internal/analyze"
 	"github.com/airlock-sec/airlock/internal/model"
 	"github.com/airlock-sec/airlock/internal/rules"
@@ -23,32 +21,26 @@ func (EnvDump) Meta() rules.Meta {
 }
 
 var envSerializers = map[string]bool{
-	"dict": true, "json.dumps": true, "str": true, "repr": true, "JSON.stringify": true, "Object.entries": true, "Object.keys": false,
+	"json.dumps": true, "str": true, "repr": true, "JSON.stringify": true, "Object.entries": true, "Object.keys": false,
 	"base64.b64encode": true, "Buffer.from": true, "requests.post": true, "requests.get": true, "print": false, "Object.assign": false,
 }
 
 func (EnvDump) Check(in *rules.Input, r *rules.Reporter) {
 	in.EachFacts(func(f *rules.File, u *analyze.Facts) {
 		for _, c := range u.Calls {
-			if c.Callee == "os.environ.copy" || c.Callee == "os.environ.items" && strings.Contains(c.Text, "for") {
-				fd := rules.At(u, c.Line, model.Medium, "copies the whole environment", model.CapCredentials)
-				fd.Evidence = c.Text
-				r.Report(fd)
-				continue
-			}
 			if !envSerializers[c.Callee] {
 				continue
 			}
 			for _, a := range c.Args {
 				if a.Name == "os.environ" || a.Name == "process.env" {
-					fd := rules.At(u, c.Line, model.Medium, "serializes the whole environment with "+shortQuote(c.Callee), model.CapCredentials)
+					fd := rules.AtCall(u, c, model.Medium, "serializes the whole environment with "+shortQuote(c.Callee), model.CapCredentials)
 					fd.Evidence = c.Text
 					r.Report(fd)
 				}
 			}
 			for k, v := range c.Keywords {
 				if (v == "os.environ" || v == "process.env") && k != "env" {
-					fd := rules.At(u, c.Line, model.Medium, "sends the whole environment as "+shortQuote(k), model.CapCredentials)
+					fd := rules.AtCall(u, c, model.Medium, "sends the whole environment as "+shortQuote(k), model.CapCredentials)
 					fd.Evidence = c.Text
 					r.Report(fd)
 				}

@@ -94,31 +94,31 @@ func (ExecDecoded) Check(in *rules.Input, r *rules.Reporter) {
 			}
 			switch {
 			case len(dec) > 0:
-				fd := rules.At(u, c.Line, model.High, "runs code produced by "+shortQuote(strings.Join(uniq(dec), ", "))+" with "+shortQuote(c.Callee), model.CapExec, model.CapDecode)
+				fd := rules.AtCall(u, c, model.High, "runs code produced by "+shortQuote(strings.Join(uniq(dec), ", "))+" with "+shortQuote(c.Callee), model.CapExec, model.CapDecode)
 				fd.Evidence = c.Text
 				r.Report(fd)
 			case readsFile:
 				// exec(open("pkg/version.py").read()) — setup.py reading its own files
 			case arg.IsStr:
 				if len(arg.Str) > 20 && (strings.Contains(arg.Str, "import") || strings.Contains(arg.Str, "require(") || strings.Contains(arg.Str, "(")) {
-					sev := model.Medium
+					sev := model.Low
 					if len(u.Unit.Layers) > 0 {
 						sev = model.High
 					}
-					fd := rules.At(u, c.Line, sev, "runs a code string with "+shortQuote(c.Callee), model.CapExec)
+					fd := rules.AtCall(u, c, sev, "runs a code string with "+shortQuote(c.Callee), model.CapExec)
 					fd.Evidence = c.Text
 					r.Report(fd)
 				}
 			case customDecoder(c, u) != "":
-				fd := rules.At(u, c.Line, model.High, "runs code produced by the package's own decoder "+shortQuote(customDecoder(c, u))+" with "+shortQuote(c.Callee), model.CapExec, model.CapDecode)
+				fd := rules.AtCall(u, c, model.High, "runs code produced by the package's own decoder "+shortQuote(customDecoder(c, u))+" with "+shortQuote(c.Callee), model.CapExec, model.CapDecode)
 				fd.Evidence = c.Text
 				r.Report(fd)
 			case unitDecodes != "":
-				fd := rules.At(u, c.Line, model.High, "runs code decoded in this file (by "+shortQuote(unitDecodes)+") with "+shortQuote(c.Callee), model.CapExec, model.CapDecode)
+				fd := rules.AtCall(u, c, model.High, "runs code decoded in this file (by "+shortQuote(unitDecodes)+") with "+shortQuote(c.Callee), model.CapExec, model.CapDecode)
 				fd.Evidence = c.Text
 				r.Report(fd)
 			default:
-				fd := rules.At(u, c.Line, model.Low, "runs dynamically built code with "+shortQuote(c.Callee), model.CapExec)
+				fd := rules.AtCall(u, c, model.Low, "runs dynamically built code with "+shortQuote(c.Callee), model.CapExec)
 				fd.Evidence = c.Text
 				r.Report(fd)
 			}

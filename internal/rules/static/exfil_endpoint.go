@@ -56,7 +56,7 @@ func (ExfilEndpoint) Check(in *rules.Input, r *rules.Reporter) {
 		for _, c := range u.Calls {
 			if what, ok := chatClients[c.Callee]; ok && !seen[what] {
 				seen[what] = true
-				fd := rules.At(u, c.Line, model.High, "posts through a "+what+" client "+shortQuote(c.Callee), model.CapExfilHost, model.CapNetwork)
+				fd := rules.AtCall(u, c, model.High, "posts through a "+what+" client "+shortQuote(c.Callee), model.CapExfilHost, model.CapNetwork)
 				fd.Evidence = c.Text
 				r.Report(fd)
 			}
@@ -78,9 +78,10 @@ func (ExfilEndpoint) Check(in *rules.Input, r *rules.Reporter) {
 				r.Report(fd)
 				continue
 			}
+			prose := strings.ContainsAny(strings.TrimSpace(s.Value), " \n") && u.Unit.Context != model.Install && u.Unit.Context != model.Startup && len(u.Unit.Layers) == 0
 			for _, raw := range urlsIn(s.Value) {
 				h := hostOf(raw)
-				if publicIP(h) && !seen[h] {
+				if publicIP(h) && !seen[h] && !prose {
 					seen[h] = true
 					fd := rules.At(u, s.Line, model.Medium, "contacts a raw IP address "+shortQuote(raw), model.CapExfilHost, model.CapNetwork)
 					fd.Evidence = s.Value

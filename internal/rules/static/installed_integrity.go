@@ -17,7 +17,7 @@ func (InstalledIntegrity) Meta() rules.Meta {
 		Title: "installed files not matching their records",
 		Description: "In a site-packages directory every file should belong to a distribution and match the hash in its `RECORD`. A `.pth` file that no " +
 			"distribution owns was dropped by something other than pip (a payload's second stage, a compromised build step); a file whose hash differs " +
-			"was changed after installation. Startup files (`.pth`, `sitecustomize.py`) are high severity, other modified files medium.",
+			"was changed after installation. Startup files (`.pth`, `sitecustomize.py`) are high severity, modified code medium, modified metadata and data files low (distributions patch those).",
 		Severity:     model.High,
 		Ecosystems:   []model.Ecosystem{model.PyPI},
 		Capabilities: []model.Capability{model.CapHook},
@@ -30,9 +30,13 @@ func (InstalledIntegrity) Check(in *rules.Input, r *rules.Reporter) {
 			Capabilities: []model.Capability{model.CapHook}})
 	}
 	for _, p := range in.HashMismatch {
-		sev := model.Medium
+		sev := model.Low // metadata, data files: distributions patch these
 		caps := []model.Capability(nil)
 		ctx := model.Import
+		switch path.Ext(p) {
+		case ".py", ".js", ".so", ".pyd", ".sh":
+			sev = model.Medium
+		}
 		if path.Ext(p) == ".pth" || path.Base(p) == "sitecustomize.py" || path.Base(p) == "usercustomize.py" {
 			sev = model.High
 			caps = []model.Capability{model.CapHook}

@@ -34,7 +34,7 @@ var netCallees = map[string]string{
 	"fetch": "request", "https.request": "request", "http.request": "request", "https.get": "get", "http.get": "get",
 	"axios.post": "post", "axios.get": "get", "axios": "request", "net.connect": "socket", "net.createConnection": "socket", "tls.connect": "socket",
 	"new XMLHttpRequest": "request", "XMLHttpRequest": "request", "new WebSocket": "socket", "navigator.sendBeacon": "post",
-	"Invoke-WebRequest": "get",
+	"Invoke-WebRequest":    "get",
 	"socket.gethostbyname": "dns", "socket.gethostbyname_ex": "dns", "socket.getaddrinfo": "dns", "dns.resolver.resolve": "dns", "dns.resolver.query": "dns",
 	"dns.lookup": "dns", "dns.resolve": "dns", "dns.resolve4": "dns", "dns.resolveTxt": "dns",
 }
@@ -61,7 +61,7 @@ func (Network) Check(in *rules.Input, r *rules.Reporter) {
 				continue
 			}
 			reported = true
-			fd := rules.At(u, c.Line, sev, msg, model.CapNetwork)
+			fd := rules.AtCall(u, c, sev, msg, model.CapNetwork)
 			fd.Evidence = c.Text
 			r.Report(fd)
 		}

@@ -53,7 +53,7 @@ func (Obfuscation) Check(in *rules.Input, r *rules.Reporter) {
 				kinds["pyarmor"] = analyze.Note{Kind: "pyarmor", Line: lineOf(t, "pyarmor"), Text: "pyarmor runtime"}
 			}
 			for _, c := range u.Calls {
-				if c.Callee == "marshal.loads" {
+				if c.Callee == "marshal.loads" && len(c.Args) > 0 && (c.Args[0].IsStr || len(c.Inner) > 0 && isDecoder(c.Inner[0])) {
 					kinds["marshal"] = analyze.Note{Kind: "marshal", Line: c.Line, Text: c.Text}
 					break
 				}

@@ -1,6 +1,8 @@
 package static
 
 import (
+	"strings"
+
 	"github.com/airlock-sec/airlock/internal/analyze"
 	"github.com/airlock-sec/airlock/internal/model"
 	"github.com/airlock-sec/airlock/internal/rules"
@@ -41,7 +43,7 @@ func (Persistence) Check(in *rules.Input, r *rules.Reporter) {
 			if !ok || seen[ind.label] {
 				continue
 			}
-			if ind.sub == ".profile" && !containsWord(s.Value, ".profile") {
+			if strings.HasPrefix(ind.label, "shell start-up") && !startupFilePath(s.Value, ind.sub) {
 				continue
 			}
 			seen[ind.label] = true
@@ -54,4 +56,21 @@ func (Persistence) Check(in *rules.Input, r *rules.Reporter) {
 			r.Report(fd)
 		}
 	})
+}
+
+// startupFilePath: ".bashrc" as a path in a home directory ("~/.bashrc",
+// "$HOME/.profile", "/root/.zshrc"), not a glob or a file-name suffix.
+func startupFilePath(s, sub string) bool {
+	ls := strings.ToLower(s)
+	if strings.Contains(ls, "*") {
+		return false
+	}
+	i := strings.Index(ls, sub)
+	if i <= 0 {
+		return ls == sub
+	}
+	if j := i + len(sub); j < len(ls) && ls[j] != '"' && ls[j] != '\'' && ls[j] != ' ' && ls[j] != ';' {
+		return false
+	}
+	return ls[i-1] == '/' || ls[i-1] == '~' || ls[i-1] == '\\'
 }

@@ -43,7 +43,7 @@ func (Recon) Check(in *rules.Input, r *rules.Reporter) {
 				continue
 			}
 			seen[what] = true
-			fd := rules.At(u, c.Line, model.Low, "collects "+what+" with "+shortQuote(c.Callee), model.CapRecon)
+			fd := rules.AtCall(u, c, model.Low, "collects "+what+" with "+shortQuote(c.Callee), model.CapRecon)
 			fd.Evidence = c.Text
 			r.Report(fd)
 		}

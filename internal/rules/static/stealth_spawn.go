@@ -58,7 +58,7 @@ func (StealthSpawn) Check(in *rules.Input, r *rules.Reporter) {
 				}
 			}
 			if reexec && u.Unit.Context == model.Startup {
-				fd := rules.At(u, c.Line, model.High, "startup code starts \"sys.executable\", which runs the same startup hook again (fork bomb)", model.CapStealth, model.CapProcess)
+				fd := rules.AtCall(u, c, model.High, "startup code starts \"sys.executable\", which runs the same startup hook again (fork bomb)", model.CapStealth, model.CapProcess)
 				fd.Evidence = c.Text
 				r.Report(fd)
 			}
@@ -69,7 +69,7 @@ func (StealthSpawn) Check(in *rules.Input, r *rules.Reporter) {
 			if u.Unit.Context == model.Install || u.Unit.Context == model.Startup {
 				sev = model.High
 			}
-			fd := rules.At(u, c.Line, sev, "spawns a hidden process ("+strings.Join(why, ", ")+") with "+shortQuote(c.Callee), model.CapStealth, model.CapProcess)
+			fd := rules.AtCall(u, c, sev, "spawns a hidden process ("+strings.Join(why, ", ")+") with "+shortQuote(c.Callee), model.CapStealth, model.CapProcess)
 			fd.Evidence = c.Text
 			r.Report(fd)
 		}
