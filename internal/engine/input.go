@@ -138,7 +138,35 @@ func (e *Engine) BuildInput(p model.Package, a *artifact.Artifact) *rules.Input 
 		in.Files[i] = rf
 	}
 	e.analyzeFiles(in.Files, work)
+	if len(in.Scripts) > 0 {
+		if pj := in.Lookup("package.json"); pj != nil {
+			pj.Facts = analyze.Analyze(scriptsUnit(a.Lookup("package.json").Data, in.Scripts), e.opt.Analysis)
+		}
+	}
 	return in
+}
+
+// scriptsUnit turns npm install scripts into one shell unit whose line
+// numbers are those of the scripts in package.json, so every rule sees
+// what `npm install` runs and findings point at the right line.
+func scriptsUnit(pkgJSON []byte, scripts map[string]string) *analyze.Unit {
+	lines := bytes.Split(pkgJSON, []byte("\n"))
+	out := make([][]byte, len(lines))
+	placed := map[string]bool{}
+	for i, l := range lines {
+		for name, body := range scripts {
+			if !placed[name] && bytes.Contains(l, []byte(`"`+name+`"`)) {
+				out[i] = []byte(body)
+				placed[name] = true
+			}
+		}
+	}
+	for name, body := range scripts { // implicit scripts (node-gyp) or odd layouts
+		if !placed[name] {
+			out = append(out, []byte(body))
+		}
+	}
+	return &analyze.Unit{Path: "package.json", Line: 1, Lang: analyze.Shell, Context: model.Install, Text: bytes.Join(out, []byte("\n"))}
 }
 
 // analyzeFiles analyzes the listed files in parallel: one large package

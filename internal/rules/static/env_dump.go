@@ -47,7 +47,7 @@ func (EnvDump) Check(in *rules.Input, r *rules.Reporter) {
 			}
 		}
 		eachCommand(u, func(c analyze.Command, words []string) {
-			if p := cmdName(words); (p == "printenv" || p == "env" && len(words) == 1 || p == "set" && len(words) == 1) && u.Unit.Lang != analyze.Shell {
+			if p := cmdName(words); (p == "printenv" || p == "env" && len(words) == 1 || p == "set" && len(words) == 1) && (u.Unit.Lang != analyze.Shell || u.Unit.Context == model.Install || u.Unit.Context == model.Startup) {
 				fd := model.Finding{Severity: model.Medium, Path: u.Unit.Path, Line: c.Line, Layers: u.Unit.Layers, Context: u.Unit.Context,
 					Message: "runs " + shortQuote(p) + " to dump the environment", Evidence: c.Raw, Capabilities: []model.Capability{model.CapCredentials}}
 				r.Report(fd)

@@ -57,7 +57,7 @@ func (Recon) Check(in *rules.Input, r *rules.Reporter) {
 		}
 		eachCommand(u, func(c analyze.Command, words []string) {
 			p := cmdName(words)
-			if what, ok := reconCommands[p]; ok && !seen[what] && u.Unit.Lang != analyze.Shell {
+			if what, ok := reconCommands[p]; ok && !seen[what] && (u.Unit.Lang != analyze.Shell || u.Unit.Context == model.Install || u.Unit.Context == model.Startup) {
 				seen[what] = true
 				r.Report(model.Finding{Severity: model.Low, Path: u.Unit.Path, Line: c.Line, Layers: u.Unit.Layers, Context: u.Unit.Context,
 					Message: "collects " + what + " with " + shortQuote(p), Evidence: c.Raw, Capabilities: []model.Capability{model.CapRecon}})
