@@ -9,16 +9,22 @@ import (
 )
 
 func analyzeJS(u *Unit, b *budget) *Facts {
-	all := lex.JavaScript(u.Text)
-	toks := make([]lex.Token, 0, len(all))
-	for _, t := range all {
-		if t.Kind != lex.Comment {
-			if t.Kind == lex.Template {
-				t.Kind = lex.String
-			}
-			toks = append(toks, t)
+	toks := lex.JavaScript(u.Text)
+	// drop comments in place: no second token slice
+	n := 0
+	for i := range toks {
+		if toks[i].Kind == lex.Comment {
+			continue
 		}
+		if toks[i].Kind == lex.Template {
+			toks[i].Kind = lex.String
+		}
+		if n != i {
+			toks[n] = toks[i]
+		}
+		n++
 	}
+	toks = toks[:n]
 	st := &state{toks: toks, src: u.Text, aliases: map[string]string{}, consts: map[string]value{}, facts: &Facts{Unit: u}, budget: b, js: true}
 	st.runJS()
 	st.obfuscationSignals()

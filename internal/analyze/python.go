@@ -36,14 +36,18 @@ type value struct {
 }
 
 func analyzePython(u *Unit, b *budget) *Facts {
-	all := lex.Python(u.Text)
-	toks := all[:0:0]
-	toks = make([]lex.Token, 0, len(all))
-	for _, t := range all {
-		if t.Kind != lex.Comment {
-			toks = append(toks, t)
+	toks := lex.Python(u.Text)
+	n := 0
+	for i := range toks {
+		if toks[i].Kind == lex.Comment {
+			continue
 		}
+		if n != i {
+			toks[n] = toks[i]
+		}
+		n++
 	}
+	toks = toks[:n]
 	st := &state{toks: toks, src: u.Text, aliases: map[string]string{}, consts: map[string]value{}, facts: &Facts{Unit: u}, budget: b}
 	st.run()
 	st.obfuscationSignals()

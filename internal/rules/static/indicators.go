@@ -24,6 +24,9 @@ type indicator struct {
 type matcher struct {
 	list  []indicator
 	byTri map[[3]byte][]int
+	// pairs has a bit for every (lowercased) two-byte needle prefix, so
+	// most positions are rejected without a map lookup.
+	pairs [65536 / 64]uint64
 }
 
 func newMatcher(list []indicator) *matcher {
@@ -34,6 +37,8 @@ func newMatcher(list []indicator) *matcher {
 		}
 		k := [3]byte{ind.sub[0], ind.sub[1], ind.sub[2]}
 		m.byTri[k] = append(m.byTri[k], i)
+		p := uint16(ind.sub[0])<<8 | uint16(ind.sub[1])
+		m.pairs[p>>6] |= 1 << (p & 63)
 	}
 	return m
 }
@@ -53,7 +58,11 @@ func (m *matcher) first(s string) (indicator, bool) {
 	}
 	best := -1
 	for i := 0; i+3 <= len(s); i++ {
-		k := [3]byte{lowerASCII(s[i]), lowerASCII(s[i+1]), lowerASCII(s[i+2])}
+		a, b := lowerASCII(s[i]), lowerASCII(s[i+1])
+		if p := uint16(a)<<8 | uint16(b); m.pairs[p>>6]&(1<<(p&63)) == 0 {
+			continue
+		}
+		k := [3]byte{a, b, lowerASCII(s[i+2])}
 		cands, ok := m.byTri[k]
 		if !ok {
 			continue
