@@ -103,9 +103,8 @@ func (st *state) runJS() {
 			}
 			if st.isOp(i+1, "=") && !st.isOp(i-1, ".") {
 				st.parseJSAssign(i, i+2)
-			}
-			if st.isOp(i+1, "{") == false && i > 0 && st.isOp(i-1, "}") && false {
-				continue
+			} else if t2 := st.tok(i + 1); t2.Kind == lex.Op && (t2.Value == "+=" || t2.Value == "-=" || t2.Value == "||=" || t2.Value == "??=" || t2.Value == "&&=") {
+				delete(st.consts, t.Value)
 			}
 			name, end := st.jsDotted(i)
 			if st.isOp(end, "(") {
@@ -226,6 +225,8 @@ func (st *state) parseJSAssign(nameIdx, rhs int) {
 		if len(v.layers) > 0 {
 			st.addString(v.s, st.tok(nameIdx).Line, v.layers)
 		}
+	} else {
+		delete(st.consts, name)
 	}
 }
 

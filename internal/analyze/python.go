@@ -135,6 +135,9 @@ func (st *state) run() {
 			}
 			if st.atStmtStart(i) {
 				st.parseAssign(i)
+				if t2 := st.tok(i + 1); t2.Kind == lex.Op && len(t2.Value) >= 2 && t2.Value[len(t2.Value)-1] == '=' && t2.Value != "==" && t2.Value != "!=" && t2.Value != "<=" && t2.Value != ">=" {
+					delete(st.consts, t.Value)
+				}
 			}
 			if i > 0 && st.isOp(i-1, ".") {
 				continue // middle of a chain, handled at its head
@@ -338,6 +341,9 @@ func (st *state) parseAssign(i int) {
 		if len(v.layers) > 0 {
 			st.addString(v.s, st.tok(i).Line, v.layers)
 		}
+	} else {
+		// reassigned to something unknown: the old constant no longer holds
+		delete(st.consts, name)
 	}
 }
 
