@@ -265,6 +265,9 @@ func installFiles(p model.Package, a *artifact.Artifact, scripts map[string]stri
 	if f := a.Lookup("setup.py"); f != nil {
 		queue = append(queue, setupLocalModules(f.Data, a)...)
 	}
+	if f := a.Lookup("pyproject.toml"); f != nil {
+		queue = append(queue, inTreeBackend(f.Data, a)...)
+	}
 	// follow local requires, bounded
 	for len(queue) > 0 && len(out) < 200 {
 		cur := queue[0]
@@ -336,4 +339,30 @@ func npmMain(a *artifact.Artifact) string {
 		}
 	}
 	return "index.js"
+}
+
+var (
+	buildBackend = regexp.MustCompile(`(?m)^\s*build-backend\s*=\s*["']([A-Za-z_][\w.]*)(?::[\w.]+)?["']`)
+	backendPath  = regexp.MustCompile(`(?m)^\s*backend-path\s*=\s*\[([^\]]*)\]`)
+)
+
+// inTreeBackend finds a PEP 517 build backend shipped inside the package
+// (backend-path): pip imports it to build, so it is install-time code.
+func inTreeBackend(pyproject []byte, a *artifact.Artifact) []string {
+	bm := buildBackend.FindSubmatch(pyproject)
+	pm := backendPath.FindSubmatch(pyproject)
+	if bm == nil || pm == nil {
+		return nil
+	}
+	mod := strings.ReplaceAll(string(bm[1]), ".", "/")
+	var out []string
+	for _, dir := range strings.Split(string(pm[1]), ",") {
+		dir = strings.Trim(strings.TrimSpace(dir), `"'`)
+		for _, try := range []string{path.Join(dir, mod+".py"), path.Join(dir, mod, "__init__.py")} {
+			if a.Lookup(path.Clean(try)) != nil {
+				out = append(out, path.Clean(try))
+			}
+		}
+	}
+	return out
 }

@@ -120,3 +120,16 @@ func TestAllowListAndExpiry(t *testing.T) {
 		t.Errorf("other digest must not be allowed")
 	}
 }
+
+func FuzzParseConfig(f *testing.F) {
+	f.Add([]byte("thresholds: {warn: 40, block: 100}\nrules: {disable: [static/pth-exec]}\n"))
+	f.Add([]byte("allow:\n  - {digest: " + digest + ", reason: r, expires: 2030-01-01}\n"))
+	f.Add([]byte("rules:\n  severity:\n    static/pth-exec: critical\n"))
+	f.Add([]byte("{{{"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		c, err := ParseConfig(data, map[string]bool{"static/pth-exec": true})
+		if err == nil && (c.Thresholds.Block <= 0 || c.Thresholds.Warn > c.Thresholds.Block) {
+			t.Fatalf("accepted invalid thresholds %+v", c.Thresholds)
+		}
+	})
+}
