@@ -41,6 +41,7 @@ type builder struct {
 
 	files     []*File
 	seen      map[string]bool
+	index     map[string]int  // path → position in files, for duplicates
 	tops      map[string]bool // first path component of every entry
 	rootEntry bool            // some non-directory entry sits at the top level
 
@@ -59,9 +60,10 @@ func newBuilder(lim Limits, compressed int64) *builder {
 			RatioFloor: safeio.DefaultRatioFloor,
 			Compressed: compressed,
 		},
-		mem:  &safeio.Budget{MaxBytes: lim.MaxTotalBytes},
-		seen: make(map[string]bool),
-		tops: make(map[string]bool),
+		mem:   &safeio.Budget{MaxBytes: lim.MaxTotalBytes},
+		seen:  make(map[string]bool),
+		index: make(map[string]int),
+		tops:  make(map[string]bool),
 	}
 }
 
@@ -120,8 +122,10 @@ func (b *builder) admit(name string, kind entryKind, linkTarget string) (clean s
 		return "", false
 	}
 	if b.seen[clean] {
-		b.diag(name, fmt.Sprintf("duplicate entry for %q skipped; the first one was kept", safeio.Display(clean)))
-		return "", false
+		// pip (zipfile) and tar extraction keep the LAST copy, so that is
+		// the one analyzed: a harmless first copy must not hide a payload
+		b.diag(name, fmt.Sprintf("duplicate entry for %q: the later copy replaces the earlier one, as installers do", safeio.Display(clean)))
+		return clean, true
 	}
 	b.seen[clean] = true
 	return clean, true
@@ -131,7 +135,7 @@ func (b *builder) admit(name string, kind entryKind, linkTarget string) (clean s
 // reading fails part way (the error is returned for the caller to report).
 func (b *builder) addFile(name, clean string, mode fs.FileMode, r io.Reader, declared int64) error {
 	data, size, truncated, err := b.readContent(r, declared)
-	b.files = append(b.files, &File{Path: clean, Size: size, Data: data, Truncated: truncated, Mode: mode.Perm()})
+	b.put(&File{Path: clean, Size: size, Data: data, Truncated: truncated, Mode: mode.Perm()})
 	if err == nil && size > b.lim.MaxFileBytes {
 		b.diag(name, fmt.Sprintf("file is %d bytes, over the %d-byte limit; kept the first %d bytes", size, b.lim.MaxFileBytes, len(data)))
 	}
@@ -332,4 +336,14 @@ func (b *builder) dropConflicts(a *Artifact) {
 	}
 	clear(a.Files[len(kept):])
 	a.Files = kept
+}
+
+// put adds a file, replacing an earlier entry with the same path.
+func (b *builder) put(f *File) {
+	if i, ok := b.index[f.Path]; ok {
+		b.files[i] = f
+		return
+	}
+	b.index[f.Path] = len(b.files)
+	b.files = append(b.files, f)
 }

@@ -45,7 +45,7 @@ func (b *builder) readZip(r io.ReaderAt, size int64) {
 		}
 		if f.Flags&1 != 0 {
 			b.diag(f.Name, "entry is encrypted; contents not read")
-			b.files = append(b.files, &File{Path: clean, Size: clampSize(f.UncompressedSize64), Truncated: f.UncompressedSize64 > 0, Mode: mode.Perm()})
+			b.put(&File{Path: clean, Size: clampSize(f.UncompressedSize64), Truncated: f.UncompressedSize64 > 0, Mode: mode.Perm()})
 			continue
 		}
 		rc, err := f.Open()
@@ -55,7 +55,7 @@ func (b *builder) readZip(r io.ReaderAt, size int64) {
 			} else {
 				b.diag(f.Name, fmt.Sprintf("entry is corrupt: %v; contents not read", err))
 			}
-			b.files = append(b.files, &File{Path: clean, Size: clampSize(f.UncompressedSize64), Truncated: f.UncompressedSize64 > 0, Mode: mode.Perm()})
+			b.put(&File{Path: clean, Size: clampSize(f.UncompressedSize64), Truncated: f.UncompressedSize64 > 0, Mode: mode.Perm()})
 			continue
 		}
 		err = b.addFile(f.Name, clean, mode, b.stream.Reader(rc), clampSize(f.UncompressedSize64))

@@ -11,6 +11,7 @@ import (
 	"compress/gzip"
 	"crypto/sha256"
 	"encoding/base64"
+	"encoding/binary"
 	"fmt"
 	"hash/crc32"
 	"os"
@@ -192,43 +193,109 @@ func litellm1828Wheel(t *testing.T) []byte {
 	}))
 }
 
-// zipBombEntry writes a zip whose single entry declares and inflates to
-// size bytes of zeros. The deflate stream is assembled from one flushed
-// 1 MiB chunk repeated, so building it costs little time and memory.
-func zipBombBytes(t *testing.T, name string, size int64) []byte {
+// fillChunk is 1 MiB of one byte value as a flushed, non-final deflate
+// segment: segments that use no history before their own start can be
+// concatenated into one stream.
+const zeroChunkSize = 1 << 20
+
+func fillChunk(t *testing.T, fill byte) []byte {
 	t.Helper()
-	const chunk = 1 << 20
-	if size%chunk != 0 {
-		t.Fatalf("size must be a multiple of %d", chunk)
-	}
-	zeros := make([]byte, chunk)
+	return deflateSegment(t, bytes.Repeat([]byte{fill}, zeroChunkSize))
+}
+
+func zeroChunk(t *testing.T) []byte { return fillChunk(t, 0) }
+
+// deflateSegment compresses data as one flushed, non-final segment.
+func deflateSegment(t *testing.T, data []byte) []byte {
+	t.Helper()
 	var c bytes.Buffer
-	fw, err := flate.NewWriter(&c, flate.BestCompression)
-	if err != nil {
-		t.Fatal(err)
+	fw, _ := flate.NewWriter(&c, flate.BestCompression)
+	fw.Write(data)
+	fw.Flush()
+	return c.Bytes()
+}
+
+// finalBlock ends a deflate stream: an empty, final stored block.
+var finalBlock = []byte{0x01, 0x00, 0x00, 0xff, 0xff}
+
+// fillStream returns a raw deflate stream of size bytes of fill (a
+// multiple of 1 MiB) and its CRC-32, built without compressing size bytes.
+func fillStream(t *testing.T, size int64, fill byte) ([]byte, uint32) {
+	t.Helper()
+	if size%zeroChunkSize != 0 {
+		t.Fatalf("size must be a multiple of %d", zeroChunkSize)
 	}
-	fw.Write(zeros)
-	fw.Flush() // byte-aligned, not final: chunks can be concatenated
+	chunk := fillChunk(t, fill)
+	zeros := bytes.Repeat([]byte{fill}, zeroChunkSize)
 	var raw bytes.Buffer
 	crc := uint32(0)
-	for i := int64(0); i < size/chunk; i++ {
-		raw.Write(c.Bytes())
+	for i := int64(0); i < size/zeroChunkSize; i++ {
+		raw.Write(chunk)
 		crc = crc32.Update(crc, crc32.IEEETable, zeros)
 	}
-	raw.Write([]byte{0x01, 0x00, 0x00, 0xff, 0xff}) // final empty stored block
+	raw.Write(finalBlock)
+	return raw.Bytes(), crc
+}
 
+// zipBombBytes writes a zip whose entries each declare and inflate to size
+// bytes of fill (0 makes binary content, 'A' text).
+func zipBombBytes(t *testing.T, size int64, fill byte, names ...string) []byte {
+	t.Helper()
+	raw, crc := fillStream(t, size, fill)
 	var buf bytes.Buffer
 	zw := zip.NewWriter(&buf)
-	w, err := zw.CreateRaw(&zip.FileHeader{
-		Name: name, Method: zip.Deflate, Modified: fixedTime,
-		CRC32: crc, CompressedSize64: uint64(raw.Len()), UncompressedSize64: uint64(size),
-	})
-	if err != nil {
-		t.Fatal(err)
+	for _, name := range names {
+		w, err := zw.CreateRaw(&zip.FileHeader{
+			Name: name, Method: zip.Deflate, Modified: fixedTime,
+			CRC32: crc, CompressedSize64: uint64(len(raw)), UncompressedSize64: uint64(size),
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.Write(raw)
 	}
-	w.Write(raw.Bytes())
 	if err := zw.Close(); err != nil {
 		t.Fatal(err)
 	}
 	return buf.Bytes()
+}
+
+// tarGzBombBytes writes a .tar.gz holding package/package.json and one
+// entry of size zeros, assembled from deflate segments.
+func tarGzBombBytes(t *testing.T, size int64) []byte {
+	t.Helper()
+	var head bytes.Buffer
+	tw := tar.NewWriter(&head)
+	pj := `{"name": "tarbomb", "version": "1.0.0"}`
+	tw.WriteHeader(&tar.Header{Name: "package/package.json", Mode: 0o644, Size: int64(len(pj)), ModTime: fixedTime, Typeflag: tar.TypeReg})
+	tw.Write([]byte(pj))
+	tw.WriteHeader(&tar.Header{Name: "package/zeros.bin", Mode: 0o644, Size: size, ModTime: fixedTime, Typeflag: tar.TypeReg})
+	tw.Flush() // header only; the content follows as zero chunks
+	if size%zeroChunkSize != 0 {
+		t.Fatalf("size must be a multiple of %d", zeroChunkSize)
+	}
+	trailer := make([]byte, 1024) // two zero blocks end a tar archive
+
+	var raw bytes.Buffer
+	raw.Write(deflateSegment(t, head.Bytes()))
+	chunk := zeroChunk(t)
+	zeros := make([]byte, zeroChunkSize)
+	crc := crc32.Update(0, crc32.IEEETable, head.Bytes())
+	for i := int64(0); i < size/zeroChunkSize; i++ {
+		raw.Write(chunk)
+		crc = crc32.Update(crc, crc32.IEEETable, zeros)
+	}
+	raw.Write(deflateSegment(t, trailer))
+	crc = crc32.Update(crc, crc32.IEEETable, trailer)
+	raw.Write(finalBlock)
+	total := int64(head.Len()) + size + int64(len(trailer))
+
+	var out bytes.Buffer
+	out.Write([]byte{0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff}) // gzip header, no name
+	out.Write(raw.Bytes())
+	var tail [8]byte
+	binary.LittleEndian.PutUint32(tail[:4], crc)
+	binary.LittleEndian.PutUint32(tail[4:], uint32(total))
+	out.Write(tail[:])
+	return out.Bytes()
 }

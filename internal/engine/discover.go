@@ -65,6 +65,13 @@ func isPackageDir(dir string) bool {
 // named on the command line: any recognized archive is scanned; during
 // project discovery only package archives are.
 func (e *Engine) artifactJob(p string, explicit bool) ([]job, []model.Diagnostic) {
+	if st, err := os.Stat(p); err != nil || !st.Mode().IsRegular() {
+		if err != nil {
+			return nil, []model.Diagnostic{{Target: p, Message: err.Error()}}
+		}
+		// a FIFO or device would block or never end
+		return nil, []model.Diagnostic{{Target: p, Message: fmt.Sprintf("not a regular file (%s); skipped", st.Mode().Type())}}
+	}
 	f, err := os.Open(p)
 	if err != nil {
 		return nil, []model.Diagnostic{{Target: p, Message: err.Error()}}

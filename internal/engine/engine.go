@@ -119,11 +119,10 @@ func (e *Engine) Scan(ctx context.Context, targets []string) (*model.Report, err
 		return nil, err
 	}
 	for i := range jobs {
-		if results[i].Verdict == "" {
-			continue
-		}
-		rep.Packages = append(rep.Packages, results[i])
 		rep.Diagnostics = append(rep.Diagnostics, diags[i]...)
+		if results[i].Verdict != "" { // a package that could not be opened has only diagnostics
+			rep.Packages = append(rep.Packages, results[i])
+		}
 	}
 	sort.SliceStable(rep.Packages, func(i, j int) bool {
 		a, b := rep.Packages[i], rep.Packages[j]

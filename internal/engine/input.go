@@ -126,11 +126,15 @@ func (e *Engine) BuildInput(p model.Package, a *artifact.Artifact) *rules.Input 
 			head = head[:512]
 		}
 		lang := analyze.LangOf(f.Path, head)
+		// A NUL byte does not make a .py/.pth/.js file harmless: Python's
+		// site module and Node still run it, so files with a code
+		// extension are always analyzed. Only extensionless files are
+		// sniffed, and those must look like text.
 		rf.Context = analyze.ContextOf(p.Ecosystem, f.Path)
 		if install[f.Path] {
 			rf.Context = model.Install
 		}
-		if lang != "" && !isBinary(head) {
+		if lang != "" && (path.Ext(f.Path) != "" || !isBinary(head)) {
 			rf.Text = f.Data
 			rf.Facts = &analyze.Facts{Unit: &analyze.Unit{Path: f.Path, Line: 1, Lang: lang, Context: rf.Context, Text: f.Data}}
 			work = append(work, i)

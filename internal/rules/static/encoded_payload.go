@@ -46,7 +46,7 @@ func (EncodedPayload) Check(in *rules.Input, r *rules.Reporter) {
 				if !isDecoder(c.Callee) || c.Callee == "chr" || c.Callee == "reversed" || len(c.Args) == 0 || !c.Args[0].IsStr || len(c.Args[0].Str) < 8 {
 					continue
 				}
-				fd := rules.AtCall(u, c, model.Medium, "install-time code decodes a hidden constant with "+shortQuote(c.Callee), model.CapDecode)
+				fd := rules.AtCall(u, c, model.Medium, "install-time or startup code decodes a hidden constant with "+shortQuote(c.Callee), model.CapDecode)
 				fd.Evidence = c.Text
 				r.Report(fd)
 			}

@@ -28,7 +28,10 @@ var envSerializers = map[string]bool{
 func (EnvDump) Check(in *rules.Input, r *rules.Reporter) {
 	in.EachFacts(func(f *rules.File, u *analyze.Facts) {
 		for _, c := range u.Calls {
-			if !envSerializers[c.Callee] {
+			hidden := len(u.Unit.Layers) > 0 || u.Unit.Context == model.Install || u.Unit.Context == model.Startup
+			if !envSerializers[c.Callee] && !(hidden && c.Callee == "dict") {
+				// dict(os.environ) is the normal way to pass an environment to a
+				// child process; in decoded or install-time code it is a dump
 				continue
 			}
 			for _, a := range c.Args {

@@ -45,7 +45,7 @@ func (p PthExec) Check(in *rules.Input, r *rules.Reporter) {
 		base := path.Base(f.Path)
 		lines := bytes.Split(f.Text, []byte("\n"))
 		for i, raw := range lines {
-			line := strings.TrimSpace(string(raw))
+			line := strings.TrimSpace(strings.TrimPrefix(string(raw), "\ufeff")) // newer Pythons read .pth as utf-8-sig
 			if !strings.HasPrefix(line, "import ") && !strings.HasPrefix(line, "import\t") {
 				continue
 			}
