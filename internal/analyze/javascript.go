@@ -8,7 +8,7 @@ import (
 	"github.com/airlock-sec/airlock/internal/analyze/lex"
 )
 
-func analyzeJS(u *Unit, b *budget) *Facts {
+func analyzeJS(u *Unit, b *budget, depth int) *Facts {
 	toks := lex.JavaScript(u.Text)
 	// drop comments in place: no second token slice
 	n := 0
@@ -25,7 +25,7 @@ func analyzeJS(u *Unit, b *budget) *Facts {
 		n++
 	}
 	toks = toks[:n]
-	st := &state{toks: toks, src: u.Text, aliases: map[string]string{}, consts: map[string]value{}, facts: &Facts{Unit: u}, budget: b, js: true}
+	st := &state{toks: toks, src: u.Text, aliases: map[string]string{}, consts: map[string]value{}, facts: &Facts{Unit: u, depth: depth}, budget: b, js: true}
 	st.runJS()
 	st.obfuscationSignals()
 	return st.facts
@@ -333,6 +333,9 @@ func (st *state) addJSArg(c *Call, a, b int) {
 	default:
 		if v, ok := st.evalJS(a, b); ok {
 			arg.Str, arg.IsStr = v.s, true
+			if len(v.layers) > 0 {
+				st.addString(v.s, st.tok(a).Line, v.layers)
+			}
 		} else if st.tok(a).Kind == lex.Name {
 			d, e := st.jsDotted(a)
 			if e == b {

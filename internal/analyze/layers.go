@@ -49,13 +49,12 @@ func (b *budget) analyze(u *Unit, depth int) *Facts {
 	var f *Facts
 	switch u.Lang {
 	case Python:
-		f = analyzePython(u, b)
+		f = analyzePython(u, b, depth)
 	case JavaScript:
-		f = analyzeJS(u, b)
+		f = analyzeJS(u, b, depth)
 	default:
-		f = analyzeText(u, b)
+		f = analyzeText(u, b, depth)
 	}
-	f.depth = depth
 	if u.Lang == Python || u.Lang == JavaScript {
 		cmds := commandsFromCalls(f)
 		f.Commands = append(f.Commands, cmds...)

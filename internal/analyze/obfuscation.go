@@ -41,7 +41,7 @@ func (st *state) obfuscationSignals() {
 				// getattr(__builtins__, <computed>) / __builtins__.__dict__[<computed>]
 				if st.isOp(i+1, ".") && st.isName(i+2, "__dict__") && st.isOp(i+3, "[") && st.tok(i+4).Kind != lex.String ||
 					st.isOp(i+1, "[") && st.tok(i+2).Kind != lex.String ||
-					st.isOp(i-1, "(") && st.isName(i-2, "getattr") && st.isOp(i+1, ",") && st.tok(i+2).Kind != lex.String && !(st.tok(i+2).Kind == lex.Name && st.isOp(i+3, ")")) {
+					st.isOp(i-1, "(") && st.isName(i-2, "getattr") && st.isOp(i+1, ",") && !((st.tok(i+2).Kind == lex.String || st.tok(i+2).Kind == lex.Name) && st.isOp(i+3, ")")) {
 					add("builtins-lookup", t.Line, snippet(st.src, st.tok(i-2).Start, t.End+40))
 				}
 			}

@@ -35,7 +35,7 @@ type value struct {
 	layers []string
 }
 
-func analyzePython(u *Unit, b *budget) *Facts {
+func analyzePython(u *Unit, b *budget, depth int) *Facts {
 	toks := lex.Python(u.Text)
 	n := 0
 	for i := range toks {
@@ -48,7 +48,7 @@ func analyzePython(u *Unit, b *budget) *Facts {
 		n++
 	}
 	toks = toks[:n]
-	st := &state{toks: toks, src: u.Text, aliases: map[string]string{}, consts: map[string]value{}, facts: &Facts{Unit: u}, budget: b}
+	st := &state{toks: toks, src: u.Text, aliases: map[string]string{}, consts: map[string]value{}, facts: &Facts{Unit: u, depth: depth}, budget: b}
 	st.run()
 	st.obfuscationSignals()
 	return st.facts
@@ -128,6 +128,10 @@ func (st *state) run() {
 				}
 			case "def", "class":
 				i++ // skip the defined name so it is not taken for a call
+				continue
+			}
+			if t.Value == "exec" && st.atStmtStart(i) && !st.isOp(i+1, "(") && !st.isOp(i+1, "=") && !st.isOp(i+1, ".") {
+				st.parseExecStatement(i)
 				continue
 			}
 			if pyKeywords[t.Value] {
@@ -484,6 +488,9 @@ func (st *state) addArg(c *Call, a, b int) {
 	arg := Arg{Raw: string(snippetBytes(st.src, st.tok(a).Start, endOff(st.toks, b-1, st.src), 300))}
 	if v, ok := st.eval(a, b); ok {
 		arg.Str, arg.IsStr = v.s, true
+		if len(v.layers) > 0 {
+			st.addString(v.s, st.tok(a).Line, v.layers)
+		}
 	} else if (st.isOp(a, "[") || st.isOp(a, "(")) && matchClose(st.toks, a) == b-1 {
 		arg.List = []string{}
 		for _, r := range st.args(a+1, b-1) {
@@ -503,11 +510,16 @@ func (st *state) addArg(c *Call, a, b int) {
 	c.Args = append(c.Args, arg)
 }
 
+// addString records a string value of the unit. A value that was decoded
+// (layers) belongs to the child unit consider creates, with its decoding
+// chain as evidence, not to this unit.
 func (st *state) addString(s string, line int, layers []string) {
 	if len(s) < 3 {
 		return
 	}
-	st.facts.Strings = append(st.facts.Strings, Str{Value: clip(s, maxStringKept), Line: line})
+	if len(layers) == 0 {
+		st.facts.Strings = append(st.facts.Strings, Str{Value: clip(s, maxStringKept), Line: line})
+	}
 	st.budget.consider(st.facts, s, line, layers)
 }
 
@@ -540,4 +552,28 @@ func (st *state) foldPathJoin(c Call) {
 	if len(joined) >= 3 {
 		st.facts.Strings = append(st.facts.Strings, Str{Value: clip(joined, maxStringKept), Line: c.Line})
 	}
+}
+
+// parseExecStatement handles Python 2's `exec code [in globals]`
+// statement as a call of exec.
+func (st *state) parseExecStatement(i int) {
+	end := st.exprEnd(i + 1)
+	if end <= i+1 {
+		return
+	}
+	argEnd := end
+	if k := st.findName(i+1, end, "in"); k > 0 {
+		argEnd = k
+	}
+	c := Call{Callee: "exec", Line: st.tok(i).Line, InFunc: st.inFunc}
+	st.addArg(&c, i+1, argEnd)
+	for j := i + 1; j < argEnd; j++ {
+		if st.tok(j).Kind == lex.Name && !st.isOp(j-1, ".") {
+			if d, e := st.dotted(j); st.isOp(e, "(") {
+				c.Inner = append(c.Inner, st.resolve(d))
+			}
+		}
+	}
+	c.Text = snippet(st.src, st.tok(i).Start, endOff(st.toks, end-1, st.src))
+	st.facts.Calls = append(st.facts.Calls, c)
 }

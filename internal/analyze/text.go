@@ -52,8 +52,8 @@ func clip(s string, n int) string {
 
 // analyzeText handles shell, PowerShell and other text: each line is a
 // string, shell files yield commands, and encoded blobs are peeled.
-func analyzeText(u *Unit, b *budget) *Facts {
-	f := &Facts{Unit: u}
+func analyzeText(u *Unit, b *budget, depth int) *Facts {
+	f := &Facts{Unit: u, depth: depth}
 	line := 1
 	rest := u.Text
 	for len(rest) > 0 {
