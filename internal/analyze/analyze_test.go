@@ -98,6 +98,9 @@ exec(b.b64decode("aW1wb3J0IG9zOyBvcy5zeXN0ZW0oJ2lkJyk="))
 			t.Errorf("%s: InFunc %v, want %v", callee, c.InFunc, inFunc)
 		}
 	}
+	if _, _, ok := findCall(analyzeSrc(Python, "__import__('builtins').exec(__import__('base64').b64decode(x))\n"), "builtins.exec"); !ok {
+		t.Error("__import__('builtins').exec not resolved")
+	}
 	c, _, _ := findCall(f, "exec")
 	if len(c.Inner) == 0 || c.Inner[0] != "base64.b64decode" {
 		t.Errorf("exec inner calls %v, want base64.b64decode", c.Inner)

@@ -149,6 +149,18 @@ func (st *state) run() {
 			name, end := st.dotted(i)
 			if st.isOp(end, "(") {
 				st.parseCall(name, i, end)
+				// __import__('os').system(...) / importlib.import_module('os').system(...)
+				if (name == "__import__" || st.resolve(name) == "importlib.import_module") && st.tok(end+1).Kind == lex.String && st.isOp(end+2, ")") {
+					mod := st.tok(end + 1).Value
+					j := end + 3
+					for st.isOp(j, ".") && st.tok(j+1).Kind == lex.Name {
+						mod += "." + st.tok(j+1).Value
+						j += 2
+					}
+					if j > end+3 && st.isOp(j, "(") {
+						st.parseCall(mod, i, j)
+					}
+				}
 			}
 		}
 	}
