@@ -59,7 +59,11 @@ func isDotenv(s string) bool {
 func (CredentialAccess) Check(in *rules.Input, r *rules.Reporter) {
 	in.EachFacts(func(f *rules.File, u *analyze.Facts) {
 		seen := map[string]bool{}
+		prose := proseApplies(u)
 		for _, s := range u.Strings {
+			if prose && isProse(s.Value) {
+				continue
+			}
 			label := ""
 			if ind, ok := firstMatch(s.Value, credentialIndicators); ok {
 				if ind.sub == ".aws" && !containsWord(s.Value, ".aws") {

@@ -104,6 +104,9 @@ func (DownloadExec) Check(in *rules.Input, r *rules.Reporter) {
 				fd.Evidence = s.Value
 				r.Report(fd)
 			}
+			if proseApplies(u) && isProse(s.Value) {
+				continue
+			}
 			if (strings.Contains(ls, "downloadstring") || strings.Contains(ls, "downloadfile") || strings.Contains(ls, "invoke-webrequest") || strings.Contains(ls, "iwr ")) &&
 				(strings.Contains(ls, "iex") || strings.Contains(ls, "invoke-expression") || strings.Contains(ls, "start-process") || strings.Contains(ls, ".exe")) {
 				fd := rules.At(u, s.Line, model.High, "PowerShell download cradle "+shortQuote(s.Value), model.CapDownloadRun, model.CapNetwork)

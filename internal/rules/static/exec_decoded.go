@@ -34,7 +34,7 @@ var decoderCallees = map[string]bool{
 	"base64.b64decode": true, "base64.urlsafe_b64decode": true, "base64.b32decode": true, "base64.b85decode": true, "base64.a85decode": true,
 	"base64.decodebytes": true, "base64.decodestring": true, "base64.b16decode": true, "binascii.unhexlify": true, "binascii.a2b_base64": true,
 	"binascii.a2b_hex": true, "bytes.fromhex": true, "zlib.decompress": true, "gzip.decompress": true, "bz2.decompress": true,
-	"lzma.decompress": true, "marshal.loads": true, "codecs.decode": true, "pickle.loads": true, "cPickle.loads": true,
+	"lzma.decompress": true, "marshal.loads": true, "codecs.decode": true,
 	"atob": true, "Buffer.from": true, "String.fromCharCode": true, "unescape": true, "decodeURIComponent": true, "zlib.inflateSync": true,
 	"zlib.gunzipSync": true, "zlib.brotliDecompressSync": true, "chr": true, "reversed": true,
 }

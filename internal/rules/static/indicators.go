@@ -9,6 +9,7 @@ import (
 	"sync"
 
 	"github.com/airlock-sec/airlock/internal/analyze"
+	"github.com/airlock-sec/airlock/internal/model"
 )
 
 // indicator is a substring with a label, matched case-insensitively
@@ -234,3 +235,36 @@ func hasImport(u *analyze.Facts, mod string) bool {
 
 // snippetOf returns a call's text or a string value for evidence.
 func callEvidence(c analyze.Call) string { return c.Text }
+
+// isProse reports whether a string reads as a sentence or a word list
+// (help text, docstrings, keyword tables) rather than a path, URL or
+// command: at least six words, nearly all plain letters, no shell
+// punctuation.
+func isProse(s string) bool {
+	if strings.ContainsAny(s, "|$><;`&") {
+		return false
+	}
+	words := strings.Fields(s)
+	if len(words) < 6 {
+		return false
+	}
+	plain := 0
+	for _, w := range words {
+		w = strings.Trim(w, ".,:;()'\"!?*`")
+		ok := w != ""
+		for i := 0; i < len(w) && ok; i++ {
+			c := w[i]
+			ok = c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '-' || c == '\''
+		}
+		if ok {
+			plain++
+		}
+	}
+	return plain*10 >= len(words)*7
+}
+
+// proseApplies: prose is only discounted in ordinary code; in decoded
+// layers and install-time or startup code every string counts.
+func proseApplies(u *analyze.Facts) bool {
+	return len(u.Unit.Layers) == 0 && u.Unit.Context != model.Install && u.Unit.Context != model.Startup
+}

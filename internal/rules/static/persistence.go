@@ -35,8 +35,9 @@ var persistenceIndicators = []indicator{
 func (Persistence) Check(in *rules.Input, r *rules.Reporter) {
 	in.EachFacts(func(f *rules.File, u *analyze.Facts) {
 		seen := map[string]bool{}
+		prose := proseApplies(u)
 		for _, s := range u.Strings {
-			if len(s.Value) > 4096 {
+			if len(s.Value) > 4096 || prose && isProse(s.Value) {
 				continue
 			}
 			ind, ok := firstMatch(s.Value, persistenceIndicators)

@@ -59,7 +59,14 @@ func (p PthExec) Check(in *rules.Input, r *rules.Reporter) {
 				r.Report(fd)
 				continue
 			}
-			fd := rules.At(f.Facts, i+1, model.Critical, "\".pth\" line runs code at every interpreter start: "+strings.Join(why, ", "), model.CapHook, model.CapExec)
+			sev := model.Critical
+			if len(why) == 1 && why[0] == "exec" && execsConstant(f.Facts, i+1) {
+				// exec of code written out in the line: still a startup hook
+				// running arbitrary code, but readable — its content is
+				// analyzed and scored on its own
+				sev = model.High
+			}
+			fd := rules.At(f.Facts, i+1, sev, "\".pth\" line runs code at every interpreter start: "+strings.Join(why, ", "), model.CapHook, model.CapExec)
 			fd.Evidence = line
 			r.Report(fd)
 		}
@@ -134,4 +141,19 @@ func benignPthLine(base, line string) bool {
 		return true
 	}
 	return false
+}
+
+// execsConstant reports whether every exec on the line runs a constant
+// string.
+func execsConstant(f *analyze.Facts, line int) bool {
+	n := 0
+	for _, c := range f.Calls {
+		if c.Line == line && (c.Callee == "exec" || c.Callee == "eval") {
+			if len(c.Args) == 0 || !c.Args[0].IsStr {
+				return false
+			}
+			n++
+		}
+	}
+	return n > 0
 }

@@ -18,7 +18,7 @@ func (SelfPropagation) Meta() rules.Meta {
 		Title: "spreads itself or plants CI workflows",
 		Description: "Shai-Hulud republished every package its stolen npm token could reach (`npm publish` after rewriting `package.json`), created GitHub repositories for the loot " +
 			"(`POST /user/repos`) and planted `.github/workflows/*.yml` that posted `toJSON(secrets)`. Two or more of these signals in one file are high severity; " +
-			"release tools that only run `npm publish` stay low.",
+			"release tools that only run `npm publish` get an informational note that scores nothing.",
 		Severity:     model.High,
 		Capabilities: []model.Capability{model.CapPropagation},
 	}
@@ -45,7 +45,7 @@ func (SelfPropagation) Check(in *rules.Input, r *rules.Reporter) {
 				continue
 			}
 			switch {
-			case strings.Contains(ls, "npm publish"):
+			case strings.HasPrefix(strings.TrimSpace(ls), "npm publish"):
 				add("runs \"npm publish\"", s.Line)
 			case strings.Contains(ls, "/user/repos") || strings.Contains(ls, "/orgs/") && strings.Contains(ls, "/repos") && strings.Contains(ls, "api.github.com"):
 				add("creates GitHub repositories", s.Line)
@@ -67,10 +67,11 @@ func (SelfPropagation) Check(in *rules.Input, r *rules.Reporter) {
 		if len(sig) == 0 {
 			return
 		}
-		sev := model.Low
-		if len(sig) >= 2 {
-			sev = model.High
+		if len(sig) < 2 {
+			// one signal is what release tooling does: note it, score nothing
+			r.Report(rules.At(u, line, model.Info, strings.Join(sig, ", ")))
+			return
 		}
-		r.Report(rules.At(u, line, sev, strings.Join(sig, ", "), model.CapPropagation))
+		r.Report(rules.At(u, line, model.High, strings.Join(sig, ", "), model.CapPropagation))
 	})
 }
