@@ -155,8 +155,8 @@ func (g *group) score(findings []model.Finding) (int, []string) {
 		why = append(why, fmt.Sprintf("%s: strongest finding is %s (+%d)", g.path, best, score))
 	}
 	for _, c := range combos {
-		if c.hook && !g.hook {
-			continue
+		if c.hook && !g.hook || c.early && g.hook {
+			continue // load-time combinations restate hook ones for install and startup code
 		}
 		ok := true
 		for _, need := range c.all {

@@ -45,8 +45,19 @@ func (NpmInstallScript) Check(in *rules.Input, r *rules.Reporter) {
 		names = append(names, n)
 	}
 	sort.Strings(names)
+	var unitLines []string
+	if pj := in.Lookup("package.json"); pj != nil && pj.Facts != nil {
+		unitLines = strings.Split(string(pj.Facts.Unit.Text), "\n")
+	}
 	for _, name := range names {
 		script := in.Scripts[name]
+		line := 0
+		for i, l := range unitLines {
+			if l == script {
+				line = i + 1
+				break
+			}
+		}
 		cmds := analyze.ParseShell(script, 1)
 		for _, c := range cmds {
 			for _, words := range c.Words {
@@ -54,18 +65,18 @@ func (NpmInstallScript) Check(in *rules.Input, r *rules.Reporter) {
 				ev := name + ": " + script
 				switch {
 				case c.PipedToShell:
-					r.Report(finding(model.High, name+" script pipes downloaded or decoded text into an interpreter", ev, model.CapDownloadRun, model.CapNetwork))
+					r.Report(at(line, finding(model.High, name+" script pipes downloaded or decoded text into an interpreter", ev, model.CapDownloadRun, model.CapNetwork)))
 				case networkTools[prog]:
-					r.Report(finding(model.High, name+" script runs network tool "+shortQuote(prog), ev, model.CapNetwork, model.CapProcess))
+					r.Report(at(line, finding(model.High, name+" script runs network tool "+shortQuote(prog), ev, model.CapNetwork, model.CapProcess)))
 				case (prog == "node" || prog == "bun" || prog == "deno") && inlineEval(words):
-					r.Report(finding(model.High, name+" script runs inline code with "+shortQuote(prog), ev, model.CapExec, model.CapProcess))
+					r.Report(at(line, finding(model.High, name+" script runs inline code with "+shortQuote(prog), ev, model.CapExec, model.CapProcess)))
 				case prog == "powershell" || prog == "pwsh" || prog == "bash" && inlineEval(words) || prog == "sh" && inlineEval(words):
-					r.Report(finding(model.High, name+" script runs a shell with inline commands", ev, model.CapProcess))
+					r.Report(at(line, finding(model.High, name+" script runs a shell with inline commands", ev, model.CapProcess)))
 				case benignInstallCommands[prog] || prog == "":
 				case prog == "node" || prog == "bun":
-					r.Report(finding(model.Low, name+" script runs "+shortQuote(strings.Join(words, " ")), ev, model.CapHook))
+					r.Report(at(line, finding(model.Low, name+" script runs "+shortQuote(strings.Join(words, " ")), ev, model.CapHook)))
 				default:
-					r.Report(finding(model.Low, name+" script runs "+shortQuote(prog), ev, model.CapHook, model.CapProcess))
+					r.Report(at(line, finding(model.Low, name+" script runs "+shortQuote(prog), ev, model.CapHook, model.CapProcess)))
 				}
 			}
 		}
@@ -84,4 +95,9 @@ func inlineEval(words []string) bool {
 
 func finding(sev model.Severity, msg, ev string, caps ...model.Capability) model.Finding {
 	return model.Finding{Severity: sev, Path: "package.json", Message: msg, Evidence: ev, Context: model.Install, Capabilities: append([]model.Capability{model.CapHook}, caps...)}
+}
+
+func at(line int, f model.Finding) model.Finding {
+	f.Line = line
+	return f
 }
