@@ -332,9 +332,13 @@ func (st *state) addJSArg(c *Call, a, b int) {
 		}
 	default:
 		if v, ok := st.evalJS(a, b); ok {
-			arg.Str, arg.IsStr = v.s, true
+			arg.Str, arg.IsStr, arg.Layers = v.s, true, v.layers
 			if len(v.layers) > 0 {
 				st.addString(v.s, st.tok(a).Line, v.layers)
+			} else if b-a > 1 && !st.allStrings(a, b) {
+				// folded from several parts (SA + "/token"): the whole value
+				// is a string the code uses
+				st.addString(v.s, st.tok(a).Line, nil)
 			}
 		} else if st.tok(a).Kind == lex.Name {
 			d, e := st.jsDotted(a)

@@ -356,6 +356,8 @@ func (st *state) parseAssign(i int) {
 		st.consts[name] = v
 		if len(v.layers) > 0 {
 			st.addString(v.s, st.tok(i).Line, v.layers)
+		} else if end-(i+2) > 1 && !st.allStrings(i+2, end) {
+			st.addString(v.s, st.tok(i).Line, nil)
 		}
 	} else {
 		// reassigned to something unknown: the old constant no longer holds
@@ -499,9 +501,11 @@ func (st *state) addArg(c *Call, a, b int) {
 	}
 	arg := Arg{Raw: string(snippetBytes(st.src, st.tok(a).Start, endOff(st.toks, b-1, st.src), 300))}
 	if v, ok := st.eval(a, b); ok {
-		arg.Str, arg.IsStr = v.s, true
+		arg.Str, arg.IsStr, arg.Layers = v.s, true, v.layers
 		if len(v.layers) > 0 {
 			st.addString(v.s, st.tok(a).Line, v.layers)
+		} else if b-a > 1 && !st.allStrings(a, b) {
+			st.addString(v.s, st.tok(a).Line, nil)
 		}
 	} else if (st.isOp(a, "[") || st.isOp(a, "(")) && matchClose(st.toks, a) == b-1 {
 		arg.List = []string{}
@@ -588,4 +592,16 @@ func (st *state) parseExecStatement(i int) {
 	}
 	c.Text = snippet(st.src, st.tok(i).Start, endOff(st.toks, end-1, st.src))
 	st.facts.Calls = append(st.facts.Calls, c)
+}
+
+// allStrings reports whether tokens [a,b) are only string literals (and
+// "+"), whose values are already recorded one by one.
+func (st *state) allStrings(a, b int) bool {
+	for j := a; j < b; j++ {
+		t := st.tok(j)
+		if t.Kind != lex.String && !(t.Kind == lex.Op && t.Value == "+") {
+			return false
+		}
+	}
+	return true
 }

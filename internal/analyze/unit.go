@@ -98,6 +98,9 @@ type Arg struct {
 	// Str is the constant string value when the argument folds to one.
 	Str   string
 	IsStr bool
+	// Layers are the decoding steps constant folding applied to get Str
+	// (reverse, base64, char-codes …).
+	Layers []string
 	// Name is the dotted name when the argument is a plain reference.
 	Name string
 	// List holds the constant strings of a list or tuple argument
@@ -201,8 +204,8 @@ func ContextOf(eco model.Ecosystem, p string) model.Context {
 				return model.Startup
 			}
 		}
-		if base == "sitecustomize.py" || base == "usercustomize.py" {
-			return model.Startup
+		if (base == "sitecustomize.py" || base == "usercustomize.py") && (!strings.Contains(p, "/") || strings.Contains(p, ".data/purelib/") || strings.Contains(p, ".data/platlib/")) {
+			return model.Startup // only the copy at the root of site-packages is imported at start
 		}
 		if p == "setup.py" {
 			return model.Install

@@ -106,7 +106,7 @@ func (r *Reporter) Report(f model.Finding) {
 	if f.Severity > r.meta.Severity {
 		f.Severity = r.meta.Severity
 	}
-	key := f.Path + "\x00" + itoa(f.Line) + "\x00" + f.Message
+	key := f.Path + "\x00" + itoa(f.Line) + "\x00" + strings.Join(f.Layers, ">") + "\x00" + f.Message
 	if r.seen[key] {
 		return
 	}

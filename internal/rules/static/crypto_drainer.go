@@ -1,7 +1,6 @@
 package static
 
 import (
-	"bytes"
 	"regexp"
 
 	"github.com/airlock-sec/airlock/internal/analyze"
@@ -18,7 +17,7 @@ func (CryptoDrainer) Meta() rules.Meta {
 		ID:    "static/crypto-drainer",
 		Title: "browser crypto-drainer",
 		Description: "The September 2025 chalk/debug compromise appended code that hooked `window.ethereum.request`, `fetch` and `XMLHttpRequest` and rewrote " +
-			"recipient addresses to the closest of a long list of attacker wallets. Reported when a file both hooks a wallet provider or the browser's network APIs " +
+			"recipient addresses to the closest of a long list of attacker wallets. Reported when a file both replaces a wallet provider's or the browser's network functions (assigns `ethereum.request`, `window.fetch`, `XMLHttpRequest.prototype.send`) " +
 			"and embeds many wallet addresses; wallet SDKs that only call the provider are not.",
 		Severity:     model.Critical,
 		Ecosystems:   []model.Ecosystem{model.NPM},
@@ -27,9 +26,10 @@ func (CryptoDrainer) Meta() rules.Meta {
 }
 
 var (
-	ethAddr = regexp.MustCompile(`0x[a-fA-F0-9]{40}\b`)
-	btcAddr = regexp.MustCompile(`\b(bc1[a-z0-9]{25,59}|[13][a-km-zA-HJ-NP-Z1-9]{25,34})\b`)
-	solAddr = regexp.MustCompile(`\bT[1-9A-HJ-NP-Za-km-z]{33}\b`)
+	drainerHook = regexp.MustCompile(`(?:ethereum\.request|ethereum\.send(?:Async)?|prototype\.(?:open|send)|(?:window|globalThis|self)\.fetch)\s*=[^=]|defineProperty\(\s*(?:window|globalThis)\s*,\s*['"](?:ethereum|fetch|solana)['"]`)
+	ethAddr     = regexp.MustCompile(`0x[a-fA-F0-9]{40}\b`)
+	btcAddr     = regexp.MustCompile(`\b(bc1[a-z0-9]{25,59}|[13][a-km-zA-HJ-NP-Z1-9]{25,34})\b`)
+	solAddr     = regexp.MustCompile(`\bT[1-9A-HJ-NP-Za-km-z]{33}\b`)
 )
 
 func (CryptoDrainer) Check(in *rules.Input, r *rules.Reporter) {
@@ -38,14 +38,8 @@ func (CryptoDrainer) Check(in *rules.Input, r *rules.Reporter) {
 			return
 		}
 		t := u.Unit.Text
-		hooks := 0
-		for _, h := range [][]byte{[]byte("window.ethereum"), []byte("XMLHttpRequest.prototype.open"), []byte("XMLHttpRequest.prototype.send"),
-			[]byte("window.fetch="), []byte("window.fetch ="), []byte("ethereum.request"), []byte("solana.signTransaction"), []byte("eth_sendTransaction")} {
-			if bytes.Contains(t, h) {
-				hooks++
-			}
-		}
-		if hooks < 2 {
+		// a hook replaces the function; calling it is what wallet SDKs do
+		if !drainerHook.Match(t) {
 			return
 		}
 		addrs := 0
@@ -61,7 +55,7 @@ func (CryptoDrainer) Check(in *rules.Input, r *rules.Reporter) {
 			}
 		}
 		if addrs >= 10 {
-			r.Report(rules.At(u, lineOf(t, "ethereum"), model.Critical, "hooks wallet or network APIs and embeds "+itoa(addrs)+" wallet addresses to swap in", model.CapDrainer))
+			r.Report(rules.At(u, lineOf(t, "ethereum"), model.Critical, "replaces wallet or network APIs and embeds "+itoa(addrs)+" wallet addresses to swap in", model.CapDrainer))
 		}
 	})
 }

@@ -54,7 +54,7 @@ func (EncodedPayload) Check(in *rules.Input, r *rules.Reporter) {
 		if !u.Unit.Child || len(u.Unit.Layers) == 0 {
 			return
 		}
-		if !decode.LooksLikeCode(u.Unit.Text) {
+		if !decode.LooksLikeCode(u.Unit.Text) || !hasCodeStructure(u) {
 			return
 		}
 		// Report the layer once, where it first appears.
@@ -84,4 +84,37 @@ func firstLine(b []byte) string {
 		s = s[:i]
 	}
 	return s
+}
+
+// hasCodeStructure: the decoded text analyzed as code shows calls or
+// imports, or shell commands naming a program — not JSON, a URL or prose.
+func hasCodeStructure(u *analyze.Facts) bool {
+	switch u.Unit.Lang {
+	case analyze.Python, analyze.JavaScript:
+		return len(u.Calls)+len(u.Imports) > 0
+	case analyze.PowerShell:
+		return true
+	}
+	for _, c := range u.Commands {
+		for _, w := range c.Words {
+			if len(w) > 0 && programName(w[0]) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// programName: a word that could name a program (curl, /bin/sh, ./x).
+func programName(w string) bool {
+	if w == "" || len(w) > 64 || strings.Contains(w, "://") {
+		return false
+	}
+	for i := 0; i < len(w); i++ {
+		c := w[i]
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_' || c == '.' || c == '/') {
+			return false
+		}
+	}
+	return true
 }

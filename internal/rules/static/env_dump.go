@@ -1,6 +1,8 @@
 package static
 
 import (
+	"strings"
+
 	"github.com/airlock-sec/airlock/internal/analyze"
 	"github.com/airlock-sec/airlock/internal/model"
 	"github.com/airlock-sec/airlock/internal/rules"
@@ -35,7 +37,8 @@ func (EnvDump) Check(in *rules.Input, r *rules.Reporter) {
 				continue
 			}
 			for _, a := range c.Args {
-				if a.Name == "os.environ" || a.Name == "process.env" {
+				raw := strings.ReplaceAll(a.Raw, " ", "")
+				if a.Name == "os.environ" || a.Name == "process.env" || raw == "os.environ.copy()" || raw == "dict(os.environ)" || raw == "{...process.env}" || raw == "Object.assign({},process.env)" {
 					fd := rules.AtCall(u, c, model.Medium, "serializes the whole environment with "+shortQuote(c.Callee), model.CapCredentials)
 					fd.Evidence = c.Text
 					r.Report(fd)

@@ -99,6 +99,10 @@ func (ExecDecoded) Check(in *rules.Input, r *rules.Reporter) {
 				r.Report(fd)
 			case readsFile:
 				// exec(open("pkg/version.py").read()) — setup.py reading its own files
+			case arg.IsStr && len(arg.Layers) > 0:
+				fd := rules.AtCall(u, c, model.High, "runs code hidden behind "+shortQuote(strings.Join(arg.Layers, " → "))+" with "+shortQuote(c.Callee), model.CapExec, model.CapDecode)
+				fd.Evidence = c.Text
+				r.Report(fd)
 			case arg.IsStr:
 				if len(arg.Str) > 20 && (strings.Contains(arg.Str, "import") || strings.Contains(arg.Str, "require(") || strings.Contains(arg.Str, "(")) {
 					sev := model.Low

@@ -45,6 +45,17 @@ func (KubernetesAbuse) Check(in *rules.Input, r *rules.Reporter) {
 				}
 			}
 		}
+		if priv == 0 {
+			// object keys in code ({hostPID: true}) are not strings
+			lt := strings.ToLower(string(u.Unit.Text))
+			for _, k := range []string{"hostpid", "privileged", "hostnetwork", "hostpath"} {
+				if i := strings.Index(lt, k); i >= 0 {
+					priv = strings.Count(lt[:i], "\n") + 1
+					privWhat = k
+					break
+				}
+			}
+		}
 		if token > 0 && create > 0 && priv > 0 {
 			fd := rules.At(u, token, model.Critical, "uses the service-account token to create pods with "+shortQuote(privWhat), model.CapKubernetes, model.CapCredentials)
 			r.Report(fd)

@@ -53,7 +53,7 @@ func (Network) Check(in *rules.Input, r *rules.Reporter) {
 			}
 			sev := model.Low
 			msg := "makes network requests with " + shortQuote(c.Callee)
-			if kind == "post" || kind == "put" || methodIs(c, "POST") || methodIs(c, "PUT") {
+			if kind == "post" || kind == "put" || methodIs(c, "POST") || methodIs(c, "PUT") || c.Keywords["data"] != "" && strings.HasSuffix(c.Callee, "urlopen") {
 				sev = model.Medium
 				msg = "sends data with " + shortQuote(c.Callee)
 			}

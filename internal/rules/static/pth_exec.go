@@ -33,7 +33,7 @@ var pthDangerous = map[string]string{
 	"exec": "exec", "eval": "eval", "compile": "compile", "execfile": "execfile",
 	"base64.b64decode": "base64 decoding", "zlib.decompress": "zlib decompression", "marshal.loads": "marshal loading",
 	"codecs.decode": "codecs decoding", "bytes.fromhex": "hex decoding", "binascii.unhexlify": "hex decoding",
-	"urllib.request.urlopen": "network access", "urllib.urlopen": "network access", "requests.get": "network access", "requests.post": "network access",
+	"urllib.request.urlopen": "network access", "urllib.urlopen": "network access", "urllib.request.urlretrieve": "network access", "urllib.urlretrieve": "network access", "requests.get": "network access", "requests.post": "network access",
 	"socket.socket": "network access", "open": "file access", "os.remove": "file deletion", "shutil.rmtree": "file deletion",
 }
 

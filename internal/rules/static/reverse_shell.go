@@ -39,18 +39,34 @@ func (ReverseShell) Check(in *rules.Input, r *rules.Reporter) {
 				return
 			}
 		}
+		// Python: s.connect(...) and os.dup2(s.fileno(), 0..2) on the same
+		// socket variable, then a shell. JavaScript: a socket piped into a
+		// spawned shell.
+		var connected []string
 		sock, dup, shell := 0, 0, 0
 		for _, c := range u.Calls {
+			if strings.HasSuffix(c.Callee, ".connect") && !strings.HasPrefix(c.Callee, "net.") {
+				connected = append(connected, strings.TrimSuffix(c.Callee, ".connect"))
+			}
 			switch {
-			case c.Callee == "socket.socket" || c.Callee == "net.Socket" || c.Callee == "new net.Socket" || c.Callee == "net.connect" || c.Callee == "net.createConnection":
+			case c.Callee == "net.Socket" || c.Callee == "new net.Socket" || c.Callee == "net.connect" || c.Callee == "net.createConnection":
 				sock = c.Line
-			case c.Callee == "os.dup2":
-				dup = c.Line
 			case c.Callee == "pty.spawn" || analyze.IsProcessCall(c.Callee) && (strings.Contains(c.Text, "/bin/sh") || strings.Contains(c.Text, "/bin/bash") || strings.Contains(c.Text, "cmd.exe")):
 				shell = c.Line
 			}
 		}
-		if sock > 0 && shell > 0 && (dup > 0 || u.Unit.Lang == analyze.JavaScript && strings.Contains(string(u.Unit.Text), ".pipe(")) {
+		for _, c := range u.Calls {
+			if c.Callee != "os.dup2" {
+				continue
+			}
+			for _, v := range connected {
+				if strings.Contains(c.Text, v+".fileno()") {
+					dup, sock = c.Line, c.Line
+				}
+			}
+		}
+		js := u.Unit.Lang == analyze.JavaScript && sock > 0 && strings.Contains(string(u.Unit.Text), ".pipe(")
+		if shell > 0 && (dup > 0 || js) {
 			fd := rules.At(u, shell, model.Critical, "connects a socket to a shell (reverse shell)", model.CapReverseShel)
 			r.Report(fd)
 		}

@@ -8,8 +8,10 @@ package static_test
 //	<case>.out    the findings of that rule only, one per line:
 //	              <severity> <path>:<line> [<layer> → <layer>] <message>
 //	              (the [...] part only when the code came from decoded
-//	              layers), in the order rules.Run sorts them. An empty .out
-//	              is a negative case: the rule must report nothing.
+//	              layers), in the order rules.Run sorts them (severity,
+//	              path, line) with ties broken by message, because some
+//	              rules report same-line findings in map order. An empty
+//	              .out is a negative case: the rule must report nothing.
 //
 // The first line of the txtar comment names the ecosystem ("pypi" or
 // "npm") and optionally the artifact kind ("sdist", "wheel",
@@ -152,6 +154,20 @@ func TestRules(t *testing.T) {
 				in.OrphanPth, in.HashMismatch = installedFacts(art)
 			}
 			findings := rules.Run(in, []rules.Rule{rule})
+			// rules.Run orders by severity, path and line; break its ties
+			// by message so the output does not depend on map order.
+			sort.SliceStable(findings, func(i, j int) bool {
+				a, b := findings[i], findings[j]
+				switch {
+				case a.Severity != b.Severity:
+					return a.Severity > b.Severity
+				case a.Path != b.Path:
+					return a.Path < b.Path
+				case a.Line != b.Line:
+					return a.Line < b.Line
+				}
+				return a.Message < b.Message
+			})
 			got := formatFindings(findings)
 			for _, f := range findings {
 				if f.Rule != rule.Meta().ID {

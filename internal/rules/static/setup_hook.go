@@ -25,13 +25,16 @@ func (SetupHook) Meta() rules.Meta {
 
 var hookedCommands = map[string]bool{"install": true, "develop": true, "egg_info": true, "build_py": true, "bdist_egg": true, "bdist_wheel": true, "build": true, "sdist": true, "build_ext": false}
 
+// hookedOrder lists hookedCommands in a stable order for reporting.
+var hookedOrder = []string{"bdist_egg", "bdist_wheel", "build", "build_py", "develop", "egg_info", "install", "sdist"}
+
 func (SetupHook) Check(in *rules.Input, r *rules.Reporter) {
 	f := in.Lookup("setup.py")
 	if f == nil || f.Facts == nil {
 		return
 	}
 	for _, im := range f.Facts.Imports {
-		for cmd := range hookedCommands {
+		for _, cmd := range hookedOrder {
 			if hookedCommands[cmd] && (strings.HasSuffix(im.Name, ".command."+cmd+"."+cmd) || strings.HasSuffix(im.Name, ".command."+cmd)) {
 				fd := rules.At(f.Facts, im.Line, model.Low, "setup.py subclasses the "+shortQuote(cmd)+" command to run its own code", model.CapHook)
 				fd.Evidence = im.Name
@@ -47,7 +50,7 @@ func (SetupHook) Check(in *rules.Input, r *rules.Reporter) {
 		if !ok {
 			continue
 		}
-		for cmd := range hookedCommands {
+		for _, cmd := range hookedOrder {
 			if hookedCommands[cmd] && (strings.Contains(v, "'"+cmd+"'") || strings.Contains(v, "\""+cmd+"\"") || strings.Contains(v, cmd+"=")) {
 				fd := rules.At(f.Facts, c.Line, model.Low, "setup.py replaces the "+shortQuote(cmd)+" command with its own code", model.CapHook)
 				fd.Evidence = "cmdclass=" + v

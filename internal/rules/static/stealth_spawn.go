@@ -40,7 +40,11 @@ func (StealthSpawn) Check(in *rules.Input, r *rules.Reporter) {
 			if v, ok := c.Keywords["detached"]; ok && v == "true" {
 				why = append(why, "detached")
 			}
-			if strings.Contains(c.Text, "DEVNULL") && strings.Contains(c.Text, "stderr") {
+			// output thrown away by a call that does not wait for the child:
+			// the process outlives pip/npm and its errors are never seen
+			background := c.Callee == "subprocess.Popen" || strings.HasPrefix(c.Callee, "child_process.spawn") && c.Callee != "child_process.spawnSync" || c.Callee == "child_process.exec" || c.Callee == "child_process.execFile" || c.Callee == "os.spawnl"
+			discarded := strings.Contains(c.Keywords["stdout"], "DEVNULL") && strings.Contains(c.Keywords["stderr"], "DEVNULL") || c.Keywords["stdio"] == "ignore"
+			if background && discarded {
 				why = append(why, "output discarded")
 			}
 			if strings.Contains(strings.ToLower(c.Text), "-windowstyle hidden") || strings.Contains(strings.ToLower(c.Text), "-w hidden") {
