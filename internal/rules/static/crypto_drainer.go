@@ -1,6 +1,7 @@
 package static
 
 import (
+	"bytes"
 	"regexp"
 
 	"github.com/airlock-sec/airlock/internal/analyze"
@@ -26,10 +27,9 @@ func (CryptoDrainer) Meta() rules.Meta {
 }
 
 var (
-	drainerHook = regexp.MustCompile(`(?:ethereum\.request|ethereum\.send(?:Async)?|prototype\.(?:open|send)|(?:window|globalThis|self)\.fetch)\s*=[^=]|defineProperty\(\s*(?:window|globalThis)\s*,\s*['"](?:ethereum|fetch|solana)['"]`)
-	ethAddr     = regexp.MustCompile(`0x[a-fA-F0-9]{40}\b`)
-	btcAddr     = regexp.MustCompile(`\b(bc1[a-z0-9]{25,59}|[13][a-km-zA-HJ-NP-Z1-9]{25,34})\b`)
-	solAddr     = regexp.MustCompile(`\bT[1-9A-HJ-NP-Za-km-z]{33}\b`)
+	ethAddr = regexp.MustCompile(`0x[a-fA-F0-9]{40}\b`)
+	btcAddr = regexp.MustCompile(`\b(bc1[a-z0-9]{25,59}|[13][a-km-zA-HJ-NP-Z1-9]{25,34})\b`)
+	solAddr = regexp.MustCompile(`\bT[1-9A-HJ-NP-Za-km-z]{33}\b`)
 )
 
 func (CryptoDrainer) Check(in *rules.Input, r *rules.Reporter) {
@@ -39,7 +39,7 @@ func (CryptoDrainer) Check(in *rules.Input, r *rules.Reporter) {
 		}
 		t := u.Unit.Text
 		// a hook replaces the function; calling it is what wallet SDKs do
-		if !drainerHook.Match(t) {
+		if !replacesHook(t) {
 			return
 		}
 		addrs := 0
@@ -58,4 +58,47 @@ func (CryptoDrainer) Check(in *rules.Input, r *rules.Reporter) {
 			r.Report(rules.At(u, lineOf(t, "ethereum"), model.Critical, "replaces wallet or network APIs and embeds "+itoa(addrs)+" wallet addresses to swap in", model.CapDrainer))
 		}
 	})
+}
+
+var hookTargets = [][]byte{[]byte("ethereum.request"), []byte("ethereum.send"), []byte("ethereum.sendAsync"), []byte("prototype.open"),
+	[]byte("prototype.send"), []byte("window.fetch"), []byte("globalThis.fetch"), []byte("self.fetch")}
+
+// replacesHook reports whether code assigns to a wallet or network
+// function (x.ethereum.request = …, window.fetch = …) or redefines
+// window.ethereum. Plain byte scans: this runs on every bundle.
+func replacesHook(t []byte) bool {
+	for _, target := range hookTargets {
+		rest := t
+		for {
+			i := bytes.Index(rest, target)
+			if i < 0 {
+				break
+			}
+			j := i + len(target)
+			for j < len(rest) && (rest[j] == ' ' || rest[j] == '\t') {
+				j++
+			}
+			if j+1 < len(rest) && rest[j] == '=' && rest[j+1] != '=' {
+				return true
+			}
+			rest = rest[i+len(target):]
+		}
+	}
+	rest := t
+	for {
+		i := bytes.Index(rest, []byte("defineProperty("))
+		if i < 0 {
+			return false
+		}
+		arg := rest[i+len("defineProperty("):]
+		if len(arg) > 64 {
+			arg = arg[:64]
+		}
+		a := bytes.ReplaceAll(arg, []byte(" "), nil)
+		if (bytes.HasPrefix(a, []byte("window,")) || bytes.HasPrefix(a, []byte("globalThis,"))) &&
+			(bytes.Contains(a, []byte("ethereum")) || bytes.Contains(a, []byte("fetch")) || bytes.Contains(a, []byte("solana"))) {
+			return true
+		}
+		rest = rest[i+1:]
+	}
 }

@@ -45,7 +45,7 @@ func (KubernetesAbuse) Check(in *rules.Input, r *rules.Reporter) {
 				}
 			}
 		}
-		if priv == 0 {
+		if priv == 0 && token > 0 && create > 0 {
 			// object keys in code ({hostPID: true}) are not strings
 			lt := strings.ToLower(string(u.Unit.Text))
 			for _, k := range []string{"hostpid", "privileged", "hostnetwork", "hostpath"} {
