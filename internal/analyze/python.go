@@ -107,6 +107,13 @@ func (st *state) run() {
 				sb.WriteString(st.toks[j].Value)
 				j++
 			}
+			if st.atStmtStart(i) && (j >= n || st.toks[j].Kind == lex.Newline || st.toks[j].Kind == lex.EOF) {
+				// a docstring: prose about the code, not used by it. Still
+				// offered to the decoders (exec(b64decode(__doc__)) exists),
+				// but not listed as a value the code uses.
+				st.budget.consider(st.facts, sb.String(), t.Line, nil)
+				continue
+			}
 			st.addString(sb.String(), t.Line, nil)
 		case lex.Op:
 			if t.Value == "[" {

@@ -61,9 +61,6 @@ func (CredentialAccess) Check(in *rules.Input, r *rules.Reporter) {
 		seen := map[string]bool{}
 		prose := proseApplies(u)
 		for _, s := range u.Strings {
-			if prose && isProse(s.Value) {
-				continue
-			}
 			label := ""
 			if ind, ok := firstMatch(s.Value, credentialIndicators); ok {
 				if ind.sub == ".aws" && !containsWord(s.Value, ".aws") {
@@ -78,7 +75,7 @@ func (CredentialAccess) Check(in *rules.Input, r *rules.Reporter) {
 			} else if l, ok := exactCredentialNames[strings.ToLower(s.Value)]; ok {
 				label = l
 			}
-			if label == "" || seen[label] {
+			if label == "" || seen[label] || prose && isProse(s.Value) {
 				continue
 			}
 			seen[label] = true

@@ -89,6 +89,9 @@ func (DownloadExec) Check(in *rules.Input, r *rules.Reporter) {
 			}
 		}
 		for _, s := range u.Strings {
+			if !(fetch > 0 && len(s.Value) < 2048 && strings.Contains(s.Value, "://")) && !mentions(s.Value, downloadWords) {
+				continue
+			}
 			ls := strings.ToLower(s.Value)
 			if fetch > 0 && len(ls) < 2048 {
 				for _, raw := range urlsIn(s.Value) {
@@ -175,3 +178,5 @@ func isExecutableURL(raw string) bool {
 	}
 	return false
 }
+
+var downloadWords = words("bun.sh", "oven-sh", "deno.land", "downloadstring", "downloadfile", "invoke-webrequest", "iwr ")

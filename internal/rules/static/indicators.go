@@ -44,12 +44,17 @@ func newMatcher(list []indicator) *matcher {
 	return m
 }
 
-func lowerASCII(c byte) byte {
-	if c >= 'A' && c <= 'Z' {
-		return c + 32
+var lowerTable = func() (t [256]byte) {
+	for i := range t {
+		t[i] = byte(i)
+		if i >= 'A' && i <= 'Z' {
+			t[i] = byte(i + 32)
+		}
 	}
-	return c
-}
+	return
+}()
+
+func lowerASCII(c byte) byte { return lowerTable[c] }
 
 // first returns the earliest-listed indicator found in s (ASCII case
 // folded), looking at the first 8 KiB.
@@ -58,8 +63,13 @@ func (m *matcher) first(s string) (indicator, bool) {
 		s = s[:8192]
 	}
 	best := -1
+	if len(s) < 3 {
+		return indicator{}, false
+	}
+	b := lowerTable[s[0]]
 	for i := 0; i+3 <= len(s); i++ {
-		a, b := lowerASCII(s[i]), lowerASCII(s[i+1])
+		a := b
+		b = lowerTable[s[i+1]]
 		if p := uint16(a)<<8 | uint16(b); m.pairs[p>>6]&(1<<(p&63)) == 0 {
 			continue
 		}
@@ -267,4 +277,19 @@ func isProse(s string) bool {
 // layers and install-time or startup code every string counts.
 func proseApplies(u *analyze.Facts) bool {
 	return len(u.Unit.Layers) == 0 && u.Unit.Context != model.Install && u.Unit.Context != model.Startup
+}
+
+// prefilter lists are matched with the one-pass matcher before any
+// per-string lowercasing, so rules pay only for strings that can match.
+func mentions(s string, list []indicator) bool {
+	_, ok := firstMatch(s, list)
+	return ok
+}
+
+func words(ws ...string) []indicator {
+	out := make([]indicator, len(ws))
+	for i, w := range ws {
+		out[i] = indicator{sub: w, label: w}
+	}
+	return out
 }

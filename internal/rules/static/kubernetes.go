@@ -28,10 +28,10 @@ func (KubernetesAbuse) Check(in *rules.Input, r *rules.Reporter) {
 		token, create, priv := 0, 0, 0
 		var privWhat string
 		for _, s := range u.Strings {
-			ls := strings.ToLower(s.Value)
-			if len(ls) > 20000 {
+			if len(s.Value) > 20000 || !mentions(s.Value, kubeWords) {
 				continue
 			}
+			ls := strings.ToLower(s.Value)
 			if token == 0 && strings.Contains(ls, "serviceaccount/token") {
 				token = s.Line
 			}
@@ -65,3 +65,5 @@ func (KubernetesAbuse) Check(in *rules.Input, r *rules.Reporter) {
 		}
 	})
 }
+
+var kubeWords = words("serviceaccount", "/pods", "/daemonsets", "kubectl", "hostpid", "privileged", "hostnetwork", "hostpath")

@@ -37,11 +37,11 @@ func (Persistence) Check(in *rules.Input, r *rules.Reporter) {
 		seen := map[string]bool{}
 		prose := proseApplies(u)
 		for _, s := range u.Strings {
-			if len(s.Value) > 4096 || prose && isProse(s.Value) {
+			if len(s.Value) > 4096 {
 				continue
 			}
 			ind, ok := firstMatch(s.Value, persistenceIndicators)
-			if !ok || seen[ind.label] {
+			if !ok || seen[ind.label] || prose && isProse(s.Value) {
 				continue
 			}
 			if strings.HasPrefix(ind.label, "shell start-up") && !startupFilePath(s.Value, ind.sub) {

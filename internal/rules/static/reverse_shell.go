@@ -25,10 +25,10 @@ func (ReverseShell) Meta() rules.Meta {
 func (ReverseShell) Check(in *rules.Input, r *rules.Reporter) {
 	in.EachFacts(func(f *rules.File, u *analyze.Facts) {
 		for _, s := range u.Strings {
-			ls := strings.ToLower(s.Value)
-			if len(ls) > 20000 {
+			if len(s.Value) > 20000 || !mentions(s.Value, reverseShellWords) {
 				continue
 			}
+			ls := strings.ToLower(s.Value)
 			if strings.Contains(ls, "/dev/tcp/") && (strings.Contains(ls, "-i") || strings.Contains(ls, "0>&1") || strings.Contains(ls, ">&")) ||
 				(strings.Contains(ls, "nc ") || strings.Contains(ls, "ncat ")) && (strings.Contains(ls, " -e /bin/") || strings.Contains(ls, " -e cmd")) ||
 				strings.Contains(ls, "net.sockets.tcpclient") && (strings.Contains(ls, "iex") || strings.Contains(ls, "invoke-expression")) ||
@@ -72,3 +72,5 @@ func (ReverseShell) Check(in *rules.Input, r *rules.Reporter) {
 		}
 	})
 }
+
+var reverseShellWords = words("/dev/tcp/", "nc ", "ncat ", "tcpclient", "dup2")

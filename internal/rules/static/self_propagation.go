@@ -40,10 +40,10 @@ func (SelfPropagation) Check(in *rules.Input, r *rules.Reporter) {
 			}
 		}
 		for _, s := range u.Strings {
-			ls := strings.ToLower(s.Value)
-			if len(ls) > 20000 {
+			if len(s.Value) > 20000 || !mentions(s.Value, propagationWords) {
 				continue
 			}
+			ls := strings.ToLower(s.Value)
 			switch {
 			case strings.HasPrefix(strings.TrimSpace(ls), "npm publish"):
 				add("runs \"npm publish\"", s.Line)
@@ -75,3 +75,5 @@ func (SelfPropagation) Check(in *rules.Input, r *rules.Reporter) {
 		r.Report(rules.At(u, line, model.High, strings.Join(sig, ", "), model.CapPropagation))
 	})
 }
+
+var propagationWords = words("npm publish", "/repos", ".github/workflows/", "tojson(secrets)", "-/whoami", "/-/npm/v1/tokens", "trufflehog")
