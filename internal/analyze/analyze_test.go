@@ -56,6 +56,7 @@ func TestPythonDecodedLayers(t *testing.T) {
 		{"rot13 codecs", "import codecs\nexec(codecs.decode('" + rot13(`import os; os.system("whoami")`) + "', 'rot13'))", "os.system", "rot13"},
 		{"concatenated parts", "p = 'aW1wb3J0IG9zOyBvcy5zeXN0ZW0o' + 'J3VuYW1lIC1hJyk='\nexec(base64.b64decode(p))", "os.system", "base64"},
 		{"bytes.fromhex", "exec(bytes.fromhex('" + hexs("import os; os.system('ls')") + "'))", "os.system", "hex"},
+		{"reversed base64 behind a lambda", "_ = lambda __ : __import__('base64').b64decode(__[::-1])\nexec(_('" + reverse(b64("import os, sys\nos.system('id; uname -a; cat /etc/hostname')\n")) + "'))\n", "os.system", "reverse base64"},
 		{"python2 exec statement", "print 'hello'\nexec base64.b64decode('" + b64("import os; os.system('reboot')") + "')\n", "os.system", "base64"},
 	}
 	for _, c := range cases {

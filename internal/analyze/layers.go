@@ -105,7 +105,16 @@ func (b *budget) consider(parent *Facts, s string, line int, layers []string) {
 		}
 	} else if len(layers) == 0 {
 		if len(s) >= 16 && mayBeEncoded(data) {
-			if l := decode.Peel(data, b.lim.Decode); l != nil {
+			l := decode.Peel(data, b.lim.Decode)
+			if l == nil && len(data) >= 64 && reverses(parent.Unit.Text) {
+				// the unit reverses strings somewhere (s[::-1], .reverse()):
+				// try the literal backwards, as obfuscators store it
+				if r := decode.Peel(decode.Reverse(data), b.lim.Decode); r != nil {
+					r.Chain = append([]string{"reverse"}, r.Chain...)
+					l = r
+				}
+			}
+			if l != nil {
 				chain = l.Chain
 				data = l.Data
 				if !l.Text {
@@ -268,4 +277,8 @@ func charCodeRuns(toks []lex.Token, open int) (string, int, bool) {
 		return "", j, false
 	}
 	return string(buf), j, true
+}
+
+func reverses(text []byte) bool {
+	return bytes.Contains(text, []byte("[::-1]")) || bytes.Contains(text, []byte(".reverse()")) || bytes.Contains(text, []byte("reversed("))
 }
