@@ -106,7 +106,7 @@ func (b *budget) consider(parent *Facts, s string, line int, layers []string) {
 	} else if len(layers) == 0 {
 		if len(s) >= 16 && mayBeEncoded(data) {
 			l := decode.Peel(data, b.lim.Decode)
-			if l == nil && len(data) >= 64 && reverses(parent.Unit.Text) {
+			if l == nil && len(data) >= 64 && parent.reverses() {
 				// the unit reverses strings somewhere (s[::-1], .reverse()):
 				// try the literal backwards, as obfuscators store it
 				if r := decode.Peel(decode.Reverse(data), b.lim.Decode); r != nil {
@@ -279,6 +279,14 @@ func charCodeRuns(toks []lex.Token, open int) (string, int, bool) {
 	return string(buf), j, true
 }
 
-func reverses(text []byte) bool {
-	return bytes.Contains(text, []byte("[::-1]")) || bytes.Contains(text, []byte(".reverse()")) || bytes.Contains(text, []byte("reversed("))
+// reverses reports (once per unit) whether its code reverses strings.
+func (f *Facts) reverses() bool {
+	if f.rev == 0 {
+		t := f.Unit.Text
+		f.rev = 2
+		if bytes.Contains(t, []byte("[::-1]")) || bytes.Contains(t, []byte(".reverse()")) || bytes.Contains(t, []byte("reversed(")) {
+			f.rev = 1
+		}
+	}
+	return f.rev == 1
 }

@@ -59,6 +59,7 @@ type Facts struct {
 	Obfuscation []Note
 
 	depth int
+	rev   int8 // 0 unknown, 1 the unit reverses strings, 2 it does not
 }
 
 // Sym is a name at a line.
