@@ -27,6 +27,7 @@ func List() []rules.Rule {
 		StealthSpawn{},
 		SelfPropagation{},
 		CryptoDrainer{},
+		AIAgentAbuse{},
 		BundledExecutable{},
 		InstalledIntegrity{},
 	}
