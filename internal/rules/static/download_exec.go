@@ -54,8 +54,8 @@ func (DownloadExec) Check(in *rules.Input, r *rules.Reporter) {
 			if writeCallees[c.Callee] && write == 0 {
 				if c.Callee != "open" || strings.Contains(c.Text, "'wb'") || strings.Contains(c.Text, "\"wb\"") {
 					write = c.Line
-					if len(c.Args) > 0 {
-						writtenName = c.Args[0].Name
+					if i := writtenArg(c.Callee); len(c.Args) > i {
+						writtenName = c.Args[i].Name
 					}
 				}
 			}
@@ -115,6 +115,12 @@ func (DownloadExec) Check(in *rules.Input, r *rules.Reporter) {
 				fd := rules.At(u, s.Line, model.High, "PowerShell download cradle "+shortQuote(s.Value), model.CapDownloadRun, model.CapNetwork)
 				fd.Evidence = s.Value
 				r.Report(fd)
+			}
+		}
+		for _, c := range u.Commands {
+			if out, ran := downloadedThenRun(c.Words); ran {
+				r.Report(model.Finding{Severity: model.High, Path: u.Unit.Path, Line: c.Line, Layers: u.Unit.Layers, Context: u.Unit.Context,
+					Message: "downloads " + shortQuote(out) + " and runs it", Evidence: c.Raw, Capabilities: []model.Capability{model.CapDownloadRun, model.CapNetwork, model.CapProcess}})
 			}
 		}
 		eachCommand(u, func(c analyze.Command, words []string) {
@@ -180,3 +186,45 @@ func isExecutableURL(raw string) bool {
 }
 
 var downloadWords = words("bun.sh", "oven-sh", "deno.land", "downloadstring", "downloadfile", "invoke-webrequest", "iwr ")
+
+// writtenArg is the argument holding the path a write call creates.
+func writtenArg(callee string) int {
+	if strings.HasSuffix(callee, "urlretrieve") {
+		return 1 // urlretrieve(url, filename)
+	}
+	return 0
+}
+
+// downloadedThenRun finds `curl -o F …; chmod +x F; F` (or wget -O, and
+// running F through sh/bash/python/node) within one command line.
+func downloadedThenRun(cmds [][]string) (string, bool) {
+	out := ""
+	for _, w := range cmds {
+		p := cmdName(w)
+		if out == "" && (p == "curl" || p == "wget") {
+			for i := 1; i+1 < len(w); i++ {
+				if w[i] == "-o" || w[i] == "-O" || w[i] == "--output" || w[i] == "--output-document" {
+					out = w[i+1]
+				}
+			}
+			continue
+		}
+		if out == "" || len(w) == 0 {
+			continue
+		}
+		base := out
+		if i := strings.LastIndexByte(out, '/'); i >= 0 {
+			base = out[i+1:]
+		}
+		if w[0] == out || w[0] == "./"+base {
+			return out, true
+		}
+		switch p {
+		case "sh", "bash", "python", "python3", "node", "perl", "start":
+			if len(w) > 1 && (w[1] == out || w[1] == "./"+base) {
+				return out, true
+			}
+		}
+	}
+	return "", false
+}
