@@ -259,12 +259,12 @@ func (st *state) parseJSCall(name string, start, open int) {
 	}
 	for j := open + 1; j < closeIdx; j++ {
 		if st.tok(j).Kind == lex.Name && st.isOp(j-1, ".") && st.isOp(j-2, ")") && st.isOp(j+1, "(") {
-			c.Inner = append(c.Inner, "()."+st.tok(j).Value)
+			c.Inner = appendInner(c.Inner, "()."+st.tok(j).Value)
 		}
 		if st.tok(j).Kind == lex.Name && !st.isOp(j-1, ".") && !st.isOp(j-1, "?.") {
 			d, e := st.jsDotted(j)
 			if st.isOp(e, "(") {
-				c.Inner = append(c.Inner, st.resolve(d))
+				c.Inner = appendInner(c.Inner, st.resolve(d))
 			}
 		}
 	}

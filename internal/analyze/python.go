@@ -459,19 +459,19 @@ func (st *state) parseCall(name string, start, open int) {
 			}
 		} else if t.Kind == lex.Name && st.isOp(j-1, ".") && st.isOp(j-2, ")") && st.isOp(j+1, "(") {
 			// method on a call result: Fernet(key).decrypt(blob)
-			c.Inner = append(c.Inner, "()."+t.Value)
+			c.Inner = appendInner(c.Inner, "()."+t.Value)
 		} else if t.Kind == lex.Name && j > open && (j == open+1 || st.isOp(j-1, ".") == false) {
 			if st.isOp(j+1, "(") || (st.isOp(j+1, ".") && !st.isOp(j-1, ".")) {
 				d, e := st.dotted(j)
 				if st.isOp(e, "(") && !st.isOp(j-1, ".") {
-					c.Inner = append(c.Inner, st.resolve(d))
+					c.Inner = appendInner(c.Inner, st.resolve(d))
 				}
 			}
 		}
 	}
 	// getattr(mod, "name")(…) style: resolve
 	if callee == "getattr" && len(c.Args) >= 2 && c.Args[1].IsStr && c.Args[0].Name != "" {
-		c.Inner = append(c.Inner, st.resolve(c.Args[0].Name)+"."+c.Args[1].Str)
+		c.Inner = appendInner(c.Inner, st.resolve(c.Args[0].Name)+"."+c.Args[1].Str)
 	}
 	c.Text = snippet(st.src, st.tok(start).Start, endOff(st.toks, closeIdx, st.src))
 	st.facts.Calls = append(st.facts.Calls, c)
@@ -593,7 +593,7 @@ func (st *state) parseExecStatement(i int) {
 	for j := i + 1; j < argEnd; j++ {
 		if st.tok(j).Kind == lex.Name && !st.isOp(j-1, ".") {
 			if d, e := st.dotted(j); st.isOp(e, "(") {
-				c.Inner = append(c.Inner, st.resolve(d))
+				c.Inner = appendInner(c.Inner, st.resolve(d))
 			}
 		}
 	}

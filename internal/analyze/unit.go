@@ -227,3 +227,14 @@ func isTestPath(lower string) bool {
 	}
 	return false
 }
+
+// maxInner bounds the callees kept per call: a wrapper around a whole
+// bundle (define(function(){…})) would otherwise list every call in it.
+const maxInner = 32
+
+func appendInner(in []string, callee string) []string {
+	if len(in) >= maxInner {
+		return in
+	}
+	return append(in, callee)
+}
