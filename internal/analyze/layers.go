@@ -55,6 +55,7 @@ func (b *budget) analyze(u *Unit, depth int) *Facts {
 	default:
 		f = analyzeText(u, b, depth)
 	}
+	defer b.inlineCode(f)
 	if u.Lang == Python || u.Lang == JavaScript {
 		cmds := commandsFromCalls(f)
 		f.Commands = append(f.Commands, cmds...)
@@ -289,4 +290,53 @@ func (f *Facts) reverses() bool {
 		}
 	}
 	return f.rev == 1
+}
+
+// inlineCode analyzes code passed on a command line (node -e "…",
+// python -c "…", bash -c "…") as a unit of its own language.
+func (b *budget) inlineCode(f *Facts) {
+	for _, c := range f.Commands {
+		for _, w := range c.Words {
+			if len(w) < 3 {
+				continue
+			}
+			var lang Lang
+			switch baseName(w[0]) {
+			case "node", "nodejs", "bun", "deno":
+				lang = JavaScript
+			case "python", "python3", "python2", "pythonw":
+				lang = Python
+			case "sh", "bash", "zsh", "dash":
+				lang = Shell
+			default:
+				continue
+			}
+			for i := 1; i+1 < len(w); i++ {
+				switch w[i] {
+				case "-e", "--eval", "-p", "--print", "-c":
+					b.child(f, w[i+1], c.Line, lang)
+				}
+			}
+		}
+	}
+}
+
+// child analyzes text as a nested unit of the given language, without a
+// decoding step (the code was written out, not encoded).
+func (b *budget) child(parent *Facts, text string, line int, lang Lang) {
+	if parent.depth >= b.lim.MaxDepth || b.remaining <= 0 || len(text) < 8 {
+		return
+	}
+	h := fnv(text)
+	if b.seen[h] {
+		return
+	}
+	b.seen[h] = true
+	if len(text) > b.remaining {
+		text = text[:b.remaining]
+	}
+	b.remaining -= len(text)
+	pu := parent.Unit
+	cu := &Unit{Path: pu.Path, Line: parent.loc(line), Layers: append([]string(nil), pu.Layers...), Lang: lang, Context: pu.Context, Text: []byte(text), Child: true}
+	parent.Children = append(parent.Children, b.analyze(cu, parent.depth+1))
 }
