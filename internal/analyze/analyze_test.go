@@ -4,6 +4,7 @@ import (
 	"encoding/base64"
 	"strings"
 	"testing"
+	"time"
 )
 
 func analyzeSrc(lang Lang, src string) *Facts {
@@ -307,5 +308,27 @@ os.system("python3 -c 'import socket; socket.gethostname()'")
 `)
 	if _, _, ok := findCall(g, "socket.gethostname"); !ok {
 		t.Error("python -c code not analyzed as Python")
+	}
+}
+
+// Hostile shapes must stay near-linear: deep nesting, long chains.
+func TestPathologicalInputsStayFast(t *testing.T) {
+	const d = 20000
+	inputs := map[string]struct {
+		lang Lang
+		src  string
+	}{
+		"nested calls py":  {Python, strings.Repeat("f(", d) + "1" + strings.Repeat(")", d)},
+		"nested calls js":  {JavaScript, strings.Repeat("f(", d) + "1" + strings.Repeat(")", d)},
+		"chained assign":   {JavaScript, strings.Repeat("a = ", d) + "1;"},
+		"nested lists":     {Python, "x = " + strings.Repeat("[", d) + strings.Repeat("]", d)},
+		"long concatenate": {Python, "x = " + strings.Repeat("'a' + ", d) + "'a'"},
+	}
+	for name, in := range inputs {
+		start := time.Now()
+		analyzeSrc(in.lang, in.src)
+		if el := time.Since(start); el > 3*time.Second {
+			t.Errorf("%s took %v", name, el)
+		}
 	}
 }

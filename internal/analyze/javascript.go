@@ -160,7 +160,7 @@ func (st *state) jsDotted(i int) (string, int) {
 			sb.WriteString(st.tok(j + 1).Value)
 			j += 2
 		case st.isOp(j, "["):
-			closeIdx := matchClose(st.toks, j)
+			closeIdx := st.closeOf(j, len(st.toks))
 			if closeIdx >= len(st.toks) || closeIdx-j > 64 {
 				return sb.String(), j
 			}
@@ -207,7 +207,7 @@ func (st *state) parseJSImport(i int) int {
 				continue
 			}
 		case t.Kind == lex.Op && t.Value == "{":
-			closeIdx := matchClose(st.toks, j)
+			closeIdx := st.closeOf(j, len(st.toks))
 			for m := j + 1; m < closeIdx; m++ {
 				if st.tok(m).Kind != lex.Name {
 					continue
@@ -236,6 +236,9 @@ func (st *state) parseJSImport(i int) int {
 // parseJSAssign records aliases (x = require('m'), {a} = require('m'),
 // x = m.y) and constant strings.
 func (st *state) parseJSAssign(nameIdx, rhs int) {
+	if st.isOp(rhs+1, "=") || !st.spend(4) {
+		return // a = b = …: the inner assignment is handled on its own
+	}
 	end := st.exprEnd(rhs)
 	if end <= rhs {
 		return
@@ -279,9 +282,14 @@ func (st *state) requireAt(a, b int) (string, bool) {
 }
 
 func (st *state) parseJSCall(name string, start, open int) {
-	closeIdx := matchClose(st.toks, open)
+	closeIdx := st.closeOf(open, len(st.toks))
 	callee := st.resolve(name)
 	c := Call{Callee: callee, Line: st.tok(start).Line, InFunc: st.inFunc}
+	if !st.spend(closeIdx - open) {
+		c.Text = snippet(st.src, st.tok(start).Start, endOff(st.toks, closeIdx, st.src))
+		st.facts.Calls = append(st.facts.Calls, c)
+		return
+	}
 	if st.isName(start-1, "new") {
 		c.Callee = "new " + callee
 		if callee == "Function" {
@@ -339,7 +347,7 @@ func (st *state) addJSArg(c *Call, a, b int) {
 	}
 	arg := Arg{Raw: string(snippetBytes(st.src, st.tok(a).Start, endOff(st.toks, b-1, st.src), 300))}
 	switch {
-	case st.isOp(a, "{") && matchClose(st.toks, a) == b-1:
+	case st.isOp(a, "{") && st.closeOf(a, len(st.toks)) == b-1:
 		if c.Keywords == nil {
 			c.Keywords = map[string]string{}
 		}
@@ -358,7 +366,7 @@ func (st *state) addJSArg(c *Call, a, b int) {
 				c.Keywords[k.Value] = k.Value
 			}
 		}
-	case st.isOp(a, "[") && matchClose(st.toks, a) == b-1:
+	case st.isOp(a, "[") && st.closeOf(a, len(st.toks)) == b-1:
 		arg.List = []string{}
 		for _, r := range st.args(a+1, b-1) {
 			v, _ := st.evalJS(r[0], r[1])
@@ -427,7 +435,7 @@ func (e *pyEval) jsTerm() (value, bool) {
 		v = value{s: t.Value}
 		e.i++
 	case t.Kind == lex.Op && t.Value == "(":
-		closeIdx := matchClose(st.toks[:e.end], e.i)
+		closeIdx := st.closeOf(e.i, e.end)
 		if closeIdx >= e.end {
 			return v, false
 		}
@@ -439,7 +447,7 @@ func (e *pyEval) jsTerm() (value, bool) {
 		e.i = closeIdx + 1
 	case t.Kind == lex.Op && t.Value == "[":
 		// array literal, only meaningful with .join()
-		closeIdx := matchClose(st.toks[:e.end], e.i)
+		closeIdx := st.closeOf(e.i, e.end)
 		if closeIdx >= e.end || !st.isOp(closeIdx+1, ".") || !st.isName(closeIdx+2, "join") {
 			return v, false
 		}
@@ -457,7 +465,7 @@ func (e *pyEval) jsTerm() (value, bool) {
 		if !e.op("(") {
 			return v, false
 		}
-		c2 := matchClose(st.toks[:e.end], e.i)
+		c2 := st.closeOf(e.i, e.end)
 		if c2 >= e.end {
 			return v, false
 		}
@@ -477,7 +485,7 @@ func (e *pyEval) jsTerm() (value, bool) {
 			return v, false
 		}
 		if st.isOp(j, "(") && j < e.end {
-			closeIdx := matchClose(st.toks[:e.end], j)
+			closeIdx := st.closeOf(j, e.end)
 			if closeIdx >= e.end {
 				return v, false
 			}
@@ -501,6 +509,11 @@ func (e *pyEval) jsTerm() (value, bool) {
 
 func (e *pyEval) jsCall(callee string, a, b int) (value, bool) {
 	st := e.st
+	switch callee {
+	case "atob", "window.atob", "Buffer.from", "new Buffer", "Buffer", "String.fromCharCode", "String.fromCodePoint", "unescape", "decodeURIComponent", "decodeURI", "String":
+	default:
+		return value{}, false
+	}
 	args := st.args(a, b)
 	argVal := func(k int) (value, bool) {
 		if k >= len(args) {
@@ -567,7 +580,7 @@ func (e *pyEval) jsPostfix(v value) (value, bool) {
 	st := e.st
 	for e.op(".") && st.tok(e.i+1).Kind == lex.Name && st.isOp(e.i+2, "(") {
 		method := st.tok(e.i + 1).Value
-		closeIdx := matchClose(st.toks[:e.end], e.i+2)
+		closeIdx := st.closeOf(e.i+2, e.end)
 		if closeIdx >= e.end {
 			return v, false
 		}
@@ -614,7 +627,7 @@ func (e *pyEval) jsPostfix(v value) (value, bool) {
 			if !st.isOp(j, "(") || !st.isOp(j+1, ")") || !st.isOp(j+2, ".") || !st.isName(j+3, "join") || !st.isOp(j+4, "(") {
 				return v, false
 			}
-			c2 := matchClose(st.toks[:e.end], j+4)
+			c2 := st.closeOf(j+4, e.end)
 			if c2 >= e.end {
 				return v, false
 			}

@@ -108,7 +108,7 @@ func (e *pyEval) primary() (value, bool) {
 		return value{s: sb.String()}, true
 	case lex.Op:
 		if t.Value == "(" {
-			closeIdx := matchClose(e.st.toks[:e.end], e.i)
+			closeIdx := e.st.closeOf(e.i, e.end)
 			if closeIdx >= e.end {
 				return value{}, false
 			}
@@ -122,7 +122,7 @@ func (e *pyEval) primary() (value, bool) {
 			return value{}, false
 		}
 		if j < e.end && e.st.isOp(j, "(") {
-			closeIdx := matchClose(e.st.toks[:e.end], j)
+			closeIdx := e.st.closeOf(j, e.end)
 			if closeIdx >= e.end {
 				return value{}, false
 			}
@@ -219,6 +219,13 @@ func applyStep(step, s string) (string, bool) {
 
 func (e *pyEval) call(callee string, a, b int) (value, bool) {
 	st := e.st
+	if _, ok := pyDecoders[callee]; !ok {
+		switch callee {
+		case "codecs.decode", "codecs.encode", "str", "bytes", "bytearray", "chr", "unichr", "reversed":
+		default:
+			return value{}, false // not a pure string function we understand
+		}
+	}
 	args := st.args(a, b)
 	argVal := func(k int) (value, bool) {
 		if k >= len(args) {
@@ -305,7 +312,7 @@ func (e *pyEval) postfix(v value) (value, bool) {
 			v = value{s: string(decode.Reverse([]byte(v.s))), layers: append(append([]string(nil), v.layers...), "reverse")}
 		case e.op(".") && e.i+1 < e.end && st.tok(e.i+1).Kind == lex.Name && st.isOp(e.i+2, "("):
 			method := st.tok(e.i + 1).Value
-			closeIdx := matchClose(st.toks[:e.end], e.i+2)
+			closeIdx := st.closeOf(e.i+2, e.end)
 			if closeIdx >= e.end {
 				return v, false
 			}
@@ -391,7 +398,7 @@ func (e *pyEval) joinParts(a, b int) ([]string, []string, bool) {
 	st := e.st
 	t := st.tok(a)
 	if t.Kind == lex.Op && (t.Value == "[" || t.Value == "(") {
-		closeIdx := matchClose(st.toks, a)
+		closeIdx := st.closeOf(a, len(st.toks))
 		if closeIdx == b-1 {
 			// generator: chr(x) for x in [..]
 			for j := a + 1; j < closeIdx; j++ {
@@ -422,7 +429,7 @@ func (e *pyEval) joinParts(a, b int) ([]string, []string, bool) {
 	if t.Kind == lex.Name {
 		name, j := st.dotted(a)
 		if st.isOp(j, "(") {
-			closeIdx := matchClose(st.toks, j)
+			closeIdx := st.closeOf(j, len(st.toks))
 			if closeIdx == b-1 {
 				inner := st.args(j+1, closeIdx)
 				switch st.resolve(name) {
@@ -484,7 +491,7 @@ func (st *state) intList(a, b int) (string, bool) {
 	if b-a < 3 || !(st.isOp(a, "[") || st.isOp(a, "(")) {
 		return "", false
 	}
-	if matchClose(st.toks, a) != b-1 {
+	if st.closeOf(a, len(st.toks)) != b-1 {
 		return "", false
 	}
 	var sb strings.Builder

@@ -18,6 +18,9 @@ type state struct {
 	js      bool
 	inFunc  bool // the current token is inside a function body
 	funcs   []funcRange
+	match   []int32 // matching bracket per token, computed on first use
+	// argBudget bounds the tokens spent analyzing call arguments.
+	argBudget int
 }
 
 // column is the 0-based column of offset off.
@@ -413,7 +416,7 @@ func (st *state) parseAssign(i int) {
 		}
 		return
 	}
-	if !st.isOp(i+1, "=") {
+	if !st.isOp(i+1, "=") || st.isOp(i+3, "=") || !st.spend(4) {
 		return
 	}
 	name := st.tok(i).Value
@@ -442,7 +445,7 @@ func (st *state) parseAssign(i int) {
 		}
 		// x = eval("compile"): fetching a builtin by evaluating its name
 		if (st.resolve(d) == "eval" || st.resolve(d) == "getattr") && st.isOp(j, "(") {
-			if v, ok := st.eval(j+1, matchClose(st.toks, j)); ok && dangerousBuiltins[v.s] || ok && v.s == "exec" {
+			if v, ok := st.eval(j+1, st.closeOf(j, len(st.toks))); ok && dangerousBuiltins[v.s] || ok && v.s == "exec" {
 				st.aliases[name] = v.s
 				st.facts.Obfuscation = append(st.facts.Obfuscation, Note{Kind: "builtins-lookup", Line: st.tok(i).Line, Text: name + " = " + d + "(\"" + v.s + "\")"})
 				return
@@ -466,7 +469,7 @@ func (st *state) parseAssign(i int) {
 // top-level newline, ';', ',' or closing bracket.
 func (st *state) exprEnd(i int) int {
 	depth := 0
-	for j := i; j < len(st.toks) && j-i < 100000; j++ {
+	for j := i; j < len(st.toks) && j-i < 20000; j++ {
 		t := st.toks[j]
 		if st.js && depth == 0 && j > i && t.Line > st.toks[j-1].Line && t.Kind == lex.Name {
 			// automatic semicolon insertion: a name on a new line after a
@@ -522,10 +525,70 @@ func matchClose(toks []lex.Token, i int) int {
 	return len(toks)
 }
 
+// closeOf returns the index of the bracket closing the opener at i,
+// looking no further than end (end when there is none). Matches are
+// computed once per unit, so nested calls cost no rescans.
+func (st *state) closeOf(i, end int) int {
+	if st.match == nil {
+		st.match = make([]int32, len(st.toks))
+		var stack []int32
+		for j := range st.toks {
+			st.match[j] = -1
+			t := &st.toks[j]
+			if t.Kind != lex.Op {
+				continue
+			}
+			switch t.Value {
+			case "(", "[", "{":
+				stack = append(stack, int32(j))
+			case ")", "]", "}":
+				if n := len(stack); n > 0 {
+					st.match[stack[n-1]] = int32(j)
+					stack = stack[:n-1]
+				}
+			}
+		}
+	}
+	if i < 0 || i >= len(st.toks) {
+		return end
+	}
+	m := int(st.match[i])
+	if m < 0 {
+		if t := st.toks[i]; t.Kind != lex.Op || (t.Value != "(" && t.Value != "[" && t.Value != "{") {
+			return matchClose(st.toks[:end], i)
+		}
+		return end
+	}
+	if m >= end {
+		return end
+	}
+	return m
+}
+
+// spend takes n tokens of argument analysis from the unit's budget: deep
+// nesting (f(f(f(…)))) must not make analysis quadratic. When the budget
+// is gone, calls are still recorded, without argument details.
+func (st *state) spend(n int) bool {
+	if st.argBudget == 0 {
+		st.argBudget = 20*len(st.toks) + 10000
+	}
+	if st.argBudget <= n {
+		st.argBudget = 1
+		return false
+	}
+	st.argBudget -= n
+	return true
+}
+
 func (st *state) parseCall(name string, start, open int) {
-	closeIdx := matchClose(st.toks, open)
+	closeIdx := st.closeOf(open, len(st.toks))
 	callee := st.resolve(name)
 	c := Call{Callee: callee, Line: st.tok(start).Line, InFunc: st.inFunc}
+	if !st.spend(closeIdx - open) {
+		c.Text = snippet(st.src, st.tok(start).Start, endOff(st.toks, closeIdx, st.src))
+		st.facts.Calls = append(st.facts.Calls, c)
+		return
+	}
 	// split args
 	argStart := open + 1
 	depth := 0
@@ -604,7 +667,7 @@ func (st *state) addArg(c *Call, a, b int) {
 		} else if b-a > 1 && !st.allStrings(a, b) {
 			st.addString(v.s, st.tok(a).Line, nil)
 		}
-	} else if (st.isOp(a, "[") || st.isOp(a, "(")) && matchClose(st.toks, a) == b-1 {
+	} else if (st.isOp(a, "[") || st.isOp(a, "(")) && st.closeOf(a, len(st.toks)) == b-1 {
 		arg.List = []string{}
 		for _, r := range st.args(a+1, b-1) {
 			v, _ := st.eval(r[0], r[1])
