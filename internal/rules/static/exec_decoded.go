@@ -130,44 +130,6 @@ func (ExecDecoded) Check(in *rules.Input, r *rules.Reporter) {
 	})
 }
 
-// decodedName reports whether the unit assigns name from a decoder call
-// (x = base64.b64decode(...)) — seen as a decoder call on the same line
-// as an assignment to name in the source text.
-func decodedName(u *analyze.Facts, name string) bool {
-	for _, c := range u.Calls {
-		if !decoderCallees[c.Callee] {
-			continue
-		}
-		if strings.Contains(c.Text, name) {
-			continue
-		}
-		line := lineText(u.Unit.Text, c.Line)
-		if i := strings.Index(line, "="); i > 0 && strings.Contains(line[:i], name) {
-			return true
-		}
-	}
-	return false
-}
-
-func lineText(src []byte, line int) string {
-	n := 1
-	start := 0
-	for i := 0; i < len(src) && n < line; i++ {
-		if src[i] == '\n' {
-			n++
-			start = i + 1
-		}
-	}
-	if n != line {
-		return ""
-	}
-	end := start
-	for end < len(src) && src[end] != '\n' && end-start < 2000 {
-		end++
-	}
-	return string(src[start:end])
-}
-
 func uniq(s []string) []string {
 	seen := map[string]bool{}
 	var out []string

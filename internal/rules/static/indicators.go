@@ -129,11 +129,6 @@ func shortQuote(s string) string {
 	return `"` + strings.ReplaceAll(s, `"`, `\"`) + `"`
 }
 
-// calleeIn reports whether callee equals or ends with one of names after a
-// dot ("requests.post" matches "post" entries only when listed fully).
-func calleeIn(callee string, set map[string]bool) bool {
-	return set[callee]
-}
 
 func lastPart(callee string) string {
 	if i := strings.LastIndexByte(callee, '.'); i >= 0 {
@@ -233,18 +228,7 @@ func publicIP(host string) bool {
 		host == "1.2.3.4" || host == "8.8.8.8" || host == "1.1.1.1" || host == "8.8.4.4")
 }
 
-// hasImport reports whether the unit imports a module (or a submodule).
-func hasImport(u *analyze.Facts, mod string) bool {
-	for _, im := range u.Imports {
-		if im.Name == mod || strings.HasPrefix(im.Name, mod+".") {
-			return true
-		}
-	}
-	return false
-}
 
-// snippetOf returns a call's text or a string value for evidence.
-func callEvidence(c analyze.Call) string { return c.Text }
 
 // isProse reports whether a string reads as a sentence or a word list
 // (help text, docstrings, keyword tables) rather than a path, URL or
