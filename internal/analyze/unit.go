@@ -191,6 +191,11 @@ func indexByte(b []byte, c byte) int {
 // Install-time files named by package.json scripts are marked by the
 // caller.
 func ContextOf(eco model.Ecosystem, p string) model.Context {
+	if i := strings.LastIndex(p, "!/"); i >= 0 {
+		// a file inside a nested archive runs as it would once that
+		// archive is installed
+		p = p[i+2:]
+	}
 	base := path.Base(p)
 	lower := strings.ToLower(p)
 	if eco == model.PyPI || eco == model.Unknown {

@@ -202,8 +202,8 @@ func (b *builder) readContent(r io.Reader, declared int64) (data []byte, size in
 		if err != nil || eof {
 			return b.finishContent(r, buf, declared, eof, err)
 		}
-		if isBinary(buf) {
-			keep = min(keep, binaryKeep)
+		if isBinary(buf) && Sniff(buf) == "" {
+			keep = min(keep, binaryKeep) // archives are kept whole: they may be packages too
 		}
 		if want := min(declared, keep); want > int64(cap(buf)) {
 			nb, aerr := alloc(want)
@@ -238,7 +238,7 @@ func (b *builder) finishContent(r io.Reader, buf []byte, declared int64, eof boo
 			size = max(declared, size+1)
 		}
 	}
-	if size > binaryThreshold && len(buf) > binaryKeep && isBinary(buf) {
+	if size > binaryThreshold && len(buf) > binaryKeep && isBinary(buf) && Sniff(buf) == "" {
 		buf = bytes.Clone(buf[:binaryKeep])
 		truncated = true
 	}

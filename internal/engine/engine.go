@@ -144,6 +144,7 @@ func (e *Engine) scanJob(j job) (model.Result, []model.Diagnostic) {
 	if err != nil {
 		return model.Result{}, []model.Diagnostic{{Target: j.target, Message: err.Error()}}
 	}
+	expandNested(art, e.opt.Limits)
 	for _, d := range art.Diagnostics {
 		d.Target = j.pkg.Path
 		diags = append(diags, d)
