@@ -129,7 +129,6 @@ func shortQuote(s string) string {
 	return `"` + strings.ReplaceAll(s, `"`, `\"`) + `"`
 }
 
-
 func lastPart(callee string) string {
 	if i := strings.LastIndexByte(callee, '.'); i >= 0 {
 		return callee[i+1:]
@@ -227,8 +226,6 @@ func publicIP(host string) bool {
 		ip.Equal(net.IPv4bcast) || strings.HasPrefix(host, "192.0.2.") || strings.HasPrefix(host, "198.51.100.") || strings.HasPrefix(host, "203.0.113.") ||
 		host == "1.2.3.4" || host == "8.8.8.8" || host == "1.1.1.1" || host == "8.8.4.4")
 }
-
-
 
 // isProse reports whether a string reads as a sentence or a word list
 // (help text, docstrings, keyword tables) rather than a path, URL or
