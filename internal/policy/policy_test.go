@@ -29,10 +29,10 @@ func TestScoreCombinations(t *testing.T) {
 			f("setup.py", model.Low, model.Install, model.CapRecon),
 			f("setup.py", model.Low, model.Install, model.CapNetwork),
 		}, model.Block},
-		{"same calls at module level of an importable file warn", []model.Finding{
+		{"identity sent by module-level code as soon as it is imported", []model.Finding{
 			f("pkg/telemetry.py", model.Low, model.Import, model.CapRecon),
 			f("pkg/telemetry.py", model.Low, model.Import, model.CapNetwork),
-		}, model.Warn},
+		}, model.Block},
 		{"same calls inside functions are allowed", []model.Finding{
 			f("pkg/telemetry.py", model.Low, model.Runtime, model.CapRecon),
 			f("pkg/telemetry.py", model.Low, model.Runtime, model.CapNetwork),

@@ -46,9 +46,9 @@ var combos = []combo{
 	{hook: true, all: []model.Capability{model.CapObfuscation}, points: 90, why: "install-time or startup code is obfuscated"},
 	{hook: true, all: []model.Capability{model.CapExec}, any: []model.Capability{model.CapObfuscation, model.CapDecode}, points: 60, why: "install-time or startup code runs dynamically built code"},
 	{all: []model.Capability{model.CapExec, model.CapDecode}, any: []model.Capability{model.CapNetwork, model.CapCredentials, model.CapProcess, model.CapPersistence, model.CapExfilHost}, points: 100, why: "runs hidden code that reaches the network, secrets or processes"},
-	{early: true, all: []model.Capability{model.CapNetwork, model.CapRecon}, points: 70, why: "module-level code sends host or user identity over the network as soon as it is imported"},
-	{early: true, all: []model.Capability{model.CapDownloadRun}, points: 60, why: "module-level code downloads and runs code as soon as it is imported"},
-	{early: true, all: []model.Capability{model.CapNetwork, model.CapExfilHost}, points: 40, why: "module-level code contacts an exfiltration endpoint as soon as it is imported"},
+	{early: true, all: []model.Capability{model.CapNetwork, model.CapRecon}, points: 95, why: "module-level code sends host or user identity over the network as soon as it is imported"},
+	{early: true, all: []model.Capability{model.CapDownloadRun}, points: 70, why: "module-level code downloads and runs code as soon as it is imported"},
+	{early: true, all: []model.Capability{model.CapNetwork, model.CapExfilHost}, points: 70, why: "module-level code contacts an exfiltration endpoint as soon as it is imported"},
 	{all: []model.Capability{model.CapExec, model.CapDecode}, points: 70, why: "runs code it decodes at run time"},
 	{all: []model.Capability{model.CapDecode}, any: []model.Capability{model.CapCredentials, model.CapPersistence, model.CapExfilHost, model.CapCloudMeta, model.CapKubernetes}, points: 70, why: "decoded payload touches secrets, persistence or exfiltration hosts"},
 	{all: []model.Capability{model.CapCredentials, model.CapExfilHost}, points: 100, why: "reads secrets and contacts an exfiltration endpoint (stealer)"},
@@ -60,6 +60,8 @@ var combos = []combo{
 	{all: []model.Capability{model.CapDownloadRun, model.CapStealth}, points: 60, why: "downloads and runs code in a hidden process"},
 	{all: []model.Capability{model.CapDownloadRun, model.CapProcess}, points: 70, why: "downloads a program and runs it"},
 	{all: []model.Capability{model.CapCloudMeta, model.CapExfilHost}, points: 100, why: "steals cloud credentials from the metadata service"},
+	{all: []model.Capability{model.CapPersistence}, any: []model.Capability{model.CapExfilHost, model.CapDownloadRun}, points: 70, why: "persists and talks to an exfiltration or payload host"},
+	{all: []model.Capability{model.CapDownloadRun, model.CapExfilHost}, points: 60, why: "fetches programs from an exfiltration or payload host"},
 }
 
 // group is the scoring unit: one file, with its decoded layers.
