@@ -68,7 +68,8 @@ for set in pypi-mal:malicious npm-mal:malicious npm-benign:benign deb-benign:ben
   name=${set%%:*}; label=${set##*:}
   mapfile -t targets < "$work/t-$name.txt"
   "$work/airlock" scan -q --fail-on never -f json -o "bench/out/$name.json" "${targets[@]}"
-  "$work/evalsum" -report "bench/out/$name.json" -targets "$work/t-$name.txt" -label "$label" -name "$name" -show 100 | tee "bench/out/$name.txt" | head -1
+  "$work/evalsum" -report "bench/out/$name.json" -targets "$work/t-$name.txt" -label "$label" -name "$name" -show 100 > "bench/out/$name.txt"
+  sed -n 1p "bench/out/$name.txt"
 done
 
 [ $speed = 1 ] || exit 0
