@@ -272,8 +272,14 @@ class Grabber:
         requests.get("https://y.example")
 
 steal()
+
+if __name__ == "__main__":
+    socket.create_connection(("z.example", 80))
 `
 	f := analyzeSrc(Python, src)
+	if c, _, _ := findCall(f, "socket.create_connection"); !c.InFunc {
+		t.Error("code under the __main__ guard does not run on import")
+	}
 	if c, _, _ := findCall(f, "requests.post"); c.InFunc {
 		t.Error("body of a function called at module level must count as module-level code")
 	}

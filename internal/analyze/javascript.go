@@ -248,6 +248,17 @@ func (st *state) parseJSAssign(nameIdx, rhs int) {
 		st.aliases[name] = m
 		return
 	}
+	newAt := rhs
+	if st.isName(rhs, "new") {
+		newAt = rhs + 1
+	}
+	if st.tok(newAt).Kind == lex.Name {
+		// instance: const s = new net.Socket() makes s.connect "net.Socket().connect"
+		if d, j := st.jsDotted(newAt); st.isOp(j, "(") && st.closeOf(j, len(st.toks))+1 == end && d != "require" && strings.Contains(st.resolve(d), ".") {
+			st.aliases[name] = st.resolve(d) + "()"
+			return
+		}
+	}
 	if st.tok(rhs).Kind == lex.Name {
 		d, j := st.jsDotted(rhs)
 		if j == end {

@@ -154,7 +154,7 @@ func (st *state) run() {
 	}
 	var blocks []block // enclosing def and class statements
 	closeBlock := func(b block, endLine int) {
-		if len(st.funcs) < 10000 {
+		if b.name != "" && len(st.funcs) < 10000 {
 			st.funcs = append(st.funcs, funcRange{name: b.name, start: b.start, end: endLine, class: !b.isDef})
 		}
 	}
@@ -172,6 +172,9 @@ func (st *state) run() {
 			}
 			if st.isName(k, "def") || st.isName(k, "class") {
 				blocks = append(blocks, block{col: col, start: t.Line, name: st.tok(k + 1).Value, isDef: st.tok(k).Value == "def"})
+			} else if st.isMainGuard(i) {
+				// if __name__ == "__main__": runs as a script, not on import
+				blocks = append(blocks, block{col: col, start: t.Line, name: "", isDef: true})
 			}
 		}
 		st.inFunc = false
@@ -427,6 +430,11 @@ func (st *state) parseAssign(i int) {
 	// alias: x = os.system / x = __import__("os")
 	if st.tok(i+2).Kind == lex.Name {
 		d, j := st.dotted(i + 2)
+		// instance: s = socket.socket(...) makes s.connect "socket.socket().connect"
+		if st.isOp(j, "(") && st.closeOf(j, len(st.toks))+1 == end && strings.Contains(d, ".") {
+			st.aliases[name] = st.resolve(d) + "()"
+			return
+		}
 		if j == end {
 			r := st.resolve(d)
 			if r != d || strings.Contains(d, ".") {
@@ -764,4 +772,17 @@ func (st *state) allStrings(a, b int) bool {
 		}
 	}
 	return true
+}
+
+// isMainGuard matches `if __name__ == "__main__":` (either operand order).
+func (st *state) isMainGuard(i int) bool {
+	if !st.isName(i, "if") {
+		return false
+	}
+	a, b := st.tok(i+1), st.tok(i+3)
+	if !st.isOp(i+2, "==") {
+		return false
+	}
+	return a.Kind == lex.Name && a.Value == "__name__" && b.Kind == lex.String && b.Value == "__main__" ||
+		b.Kind == lex.Name && b.Value == "__name__" && a.Kind == lex.String && a.Value == "__main__"
 }

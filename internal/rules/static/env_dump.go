@@ -30,6 +30,13 @@ var envSerializers = map[string]bool{
 func (EnvDump) Check(in *rules.Input, r *rules.Reporter) {
 	in.EachFacts(func(f *rules.File, u *analyze.Facts) {
 		for _, c := range u.Calls {
+			if c.Callee == "os.environ.items" && strings.Contains(lineOfCall(u, c), "join(") {
+				// ' '.join('%s=%s' % kv for kv in os.environ.items())
+				fd := rules.AtCall(u, c, model.Medium, "serializes the whole environment into a string", model.CapCredentials)
+				fd.Evidence = lineOfCall(u, c)
+				r.Report(fd)
+				continue
+			}
 			hidden := len(u.Unit.Layers) > 0 || u.Unit.Context == model.Install || u.Unit.Context == model.Startup
 			if !envSerializers[c.Callee] && !(hidden && c.Callee == "dict") {
 				// dict(os.environ) is the normal way to pass an environment to a
@@ -60,4 +67,25 @@ func (EnvDump) Check(in *rules.Input, r *rules.Reporter) {
 			}
 		})
 	})
+}
+
+// lineOfCall returns the source line of a call (bounded), for context.
+func lineOfCall(u *analyze.Facts, c analyze.Call) string {
+	if u.Unit.Child || c.Line <= 0 {
+		return c.Text
+	}
+	t := u.Unit.Text
+	line := 1
+	start := 0
+	for i := 0; i < len(t) && line < c.Line; i++ {
+		if t[i] == '\n' {
+			line++
+			start = i + 1
+		}
+	}
+	end := start
+	for end < len(t) && t[end] != '\n' && end-start < 400 {
+		end++
+	}
+	return string(t[start:end])
 }

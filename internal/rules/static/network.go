@@ -45,7 +45,7 @@ func (Network) Check(in *rules.Input, r *rules.Reporter) {
 		for _, c := range u.Calls {
 			kind, ok := netCallees[c.Callee]
 			if !ok {
-				if strings.HasSuffix(c.Callee, ".connect") && strings.HasPrefix(c.Callee, "socket") {
+				if rawSocketCall(c.Callee) {
 					kind, ok = "socket", true
 				} else {
 					continue
@@ -79,4 +79,18 @@ func (Network) Check(in *rules.Input, r *rules.Reporter) {
 func methodIs(c analyze.Call, m string) bool {
 	v, ok := c.Keywords["method"]
 	return ok && strings.EqualFold(strings.Trim(v, `"'`), m)
+}
+
+// rawSocketCall: connect/send on a socket object (s = socket.socket();
+// s.connect(...); sock = new net.Socket(); sock.connect(...)).
+func rawSocketCall(callee string) bool {
+	for _, p := range []string{"socket.socket().", "socket.create_connection().", "net.Socket().", "net.connect().", "tls.connect().", "dgram.createSocket()."} {
+		if strings.HasPrefix(callee, p) {
+			switch callee[len(p):] {
+			case "connect", "connect_ex", "send", "sendall", "sendto", "write":
+				return true
+			}
+		}
+	}
+	return false
 }
