@@ -46,7 +46,10 @@ func (ReverseShell) Check(in *rules.Input, r *rules.Reporter) {
 		sock, dup, shell := 0, 0, 0
 		for _, c := range u.Calls {
 			if strings.HasSuffix(c.Callee, ".connect") && !strings.HasPrefix(c.Callee, "net.") {
-				connected = append(connected, strings.TrimSuffix(c.Callee, ".connect"))
+				// the variable as written (s in s.connect(...)), not its type
+				if i := strings.Index(c.Text, ".connect("); i > 0 {
+					connected = append(connected, c.Text[:i])
+				}
 			}
 			switch {
 			case c.Callee == "net.Socket" || c.Callee == "new net.Socket" || c.Callee == "net.connect" || c.Callee == "net.createConnection":
