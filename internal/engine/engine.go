@@ -138,8 +138,15 @@ func (e *Engine) Scan(ctx context.Context, targets []string) (*model.Report, err
 	return rep, nil
 }
 
-func (e *Engine) scanJob(j job) (model.Result, []model.Diagnostic) {
-	var diags []model.Diagnostic
+func (e *Engine) scanJob(j job) (res model.Result, diags []model.Diagnostic) {
+	defer func() {
+		// A bug triggered by one hostile package must not end the whole
+		// scan: report it on that package and go on.
+		if r := recover(); r != nil {
+			res = model.Result{}
+			diags = append(diags, model.Diagnostic{Target: j.pkg.Path, Message: fmt.Sprintf("internal error while analyzing this package (please report it): %v", r)})
+		}
+	}()
 	art, err := j.open()
 	if err != nil {
 		return model.Result{}, []model.Diagnostic{{Target: j.target, Message: err.Error()}}
@@ -152,6 +159,10 @@ func (e *Engine) scanJob(j job) (model.Result, []model.Diagnostic) {
 	in := e.BuildInput(j.pkg, art)
 	in.OrphanPth = j.orphanPth
 	in.HashMismatch = checkRecord(art, j.record)
+	for _, d := range in.Diagnostics {
+		d.Target = j.pkg.Path
+		diags = append(diags, d)
+	}
 	res, ds := e.Judge(in)
 	return res, append(diags, ds...)
 }

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"bytes"
+	"fmt"
 	"path"
 	"path/filepath"
 	"regexp"
@@ -141,7 +142,7 @@ func (e *Engine) BuildInput(p model.Package, a *artifact.Artifact) *rules.Input 
 		}
 		in.Files[i] = rf
 	}
-	e.analyzeFiles(in.Files, work)
+	in.Diagnostics = e.analyzeFiles(in.Files, work)
 	if len(in.Scripts) > 0 {
 		if pj := in.Lookup("package.json"); pj != nil {
 			pj.Facts = analyze.Analyze(scriptsUnit(a.Lookup("package.json").Data, in.Scripts), e.opt.Analysis)
@@ -176,16 +177,30 @@ func scriptsUnit(pkgJSON []byte, scripts map[string]string) *analyze.Unit {
 // analyzeFiles analyzes the listed files in parallel: one large package
 // (a bundler, a framework) would otherwise keep a single core busy while
 // the others wait.
-func (e *Engine) analyzeFiles(files []*rules.File, work []int) {
+func (e *Engine) analyzeFiles(files []*rules.File, work []int) []model.Diagnostic {
+	var mu sync.Mutex
+	var diags []model.Diagnostic
+	one := func(i int) {
+		defer func() {
+			// a bug on one hostile file loses that file's facts, not the scan
+			if r := recover(); r != nil {
+				files[i].Facts = nil
+				mu.Lock()
+				diags = append(diags, model.Diagnostic{Path: files[i].Path, Message: fmt.Sprintf("internal error while analyzing this file (please report it): %v", r)})
+				mu.Unlock()
+			}
+		}()
+		files[i].Facts = analyze.Analyze(files[i].Facts.Unit, e.opt.Analysis)
+	}
 	workers := e.opt.Workers
 	if workers > len(work) {
 		workers = len(work)
 	}
 	if workers <= 1 {
 		for _, i := range work {
-			files[i].Facts = analyze.Analyze(files[i].Facts.Unit, e.opt.Analysis)
+			one(i)
 		}
-		return
+		return diags
 	}
 	next := make(chan int)
 	var wg sync.WaitGroup
@@ -194,7 +209,7 @@ func (e *Engine) analyzeFiles(files []*rules.File, work []int) {
 		go func() {
 			defer wg.Done()
 			for i := range next {
-				files[i].Facts = analyze.Analyze(files[i].Facts.Unit, e.opt.Analysis)
+				one(i)
 			}
 		}()
 	}
@@ -205,6 +220,7 @@ func (e *Engine) analyzeFiles(files []*rules.File, work []int) {
 	}
 	close(next)
 	wg.Wait()
+	return diags
 }
 
 func isBinary(head []byte) bool { return bytes.IndexByte(head, 0) >= 0 }

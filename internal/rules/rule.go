@@ -61,7 +61,9 @@ type Input struct {
 	// (orphan .pth files, RECORD hash mismatches), by file path.
 	OrphanPth    []string
 	HashMismatch []string
-	byPath       map[string]*File
+	// Diagnostics are problems met while analyzing the files.
+	Diagnostics []model.Diagnostic
+	byPath      map[string]*File
 }
 
 // Lookup finds a file by path.
