@@ -143,7 +143,9 @@ func (e *Engine) scanJob(j job) (res model.Result, diags []model.Diagnostic) {
 		// A bug triggered by one hostile package must not end the whole
 		// scan: report it on that package and go on.
 		if r := recover(); r != nil {
-			res = model.Result{}
+			// fail closed: what could not be analyzed is not allowed
+			res = model.Result{Package: j.pkg, Verdict: model.Block, Findings: []model.Finding{},
+				Explanation: []string{"analysis failed with an internal error; blocked until it can be analyzed (see diagnostics)"}}
 			diags = append(diags, model.Diagnostic{Target: j.pkg.Path, Message: fmt.Sprintf("internal error while analyzing this package (please report it): %v", r)})
 		}
 	}()

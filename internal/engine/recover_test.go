@@ -33,6 +33,9 @@ func TestScanSurvivesRulePanic(t *testing.T) {
 	if !diagWith(rep, "internal error while analyzing this package") {
 		t.Errorf("no diagnostic for the panicking package\n%s", dump(rep))
 	}
+	if res := find(t, rep, "boom"); res.Verdict != model.Block {
+		t.Errorf("a package that could not be analyzed must fail closed, got %s", res.Verdict)
+	}
 	if res := find(t, rep, "litellm"); res.Verdict != model.Block {
 		t.Errorf("the other package was not judged: %s", res.Verdict)
 	}
