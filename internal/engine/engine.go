@@ -139,12 +139,13 @@ func (e *Engine) Scan(ctx context.Context, targets []string) (*model.Report, err
 }
 
 func (e *Engine) scanJob(j job) (res model.Result, diags []model.Diagnostic) {
+	cur := j.pkg // identified from metadata once read
 	defer func() {
 		// A bug triggered by one hostile package must not end the whole
 		// scan: report it on that package and go on.
 		if r := recover(); r != nil {
 			// fail closed: what could not be analyzed is not allowed
-			res = model.Result{Package: j.pkg, Verdict: model.Block, Findings: []model.Finding{},
+			res = model.Result{Package: cur, Verdict: model.Block, Findings: []model.Finding{},
 				Explanation: []string{"analysis failed with an internal error; blocked until it can be analyzed (see diagnostics)"}}
 			diags = append(diags, model.Diagnostic{Target: j.pkg.Path, Message: fmt.Sprintf("internal error while analyzing this package (please report it): %v", r)})
 		}
@@ -159,6 +160,7 @@ func (e *Engine) scanJob(j job) (res model.Result, diags []model.Diagnostic) {
 		diags = append(diags, d)
 	}
 	in := e.BuildInput(j.pkg, art)
+	cur = in.Package
 	in.OrphanPth = j.orphanPth
 	in.HashMismatch = checkRecord(art, j.record)
 	for _, d := range in.Diagnostics {
