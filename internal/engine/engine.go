@@ -168,6 +168,11 @@ func (e *Engine) scanJob(j job) (res model.Result, diags []model.Diagnostic) {
 		diags = append(diags, d)
 	}
 	res, ds := e.Judge(in)
+	if len(in.Diagnostics) > 0 && res.Allowed == "" {
+		// a file that crashed the analysis was not vetted: fail closed
+		res.Verdict = model.Block
+		res.Explanation = append(res.Explanation, fmt.Sprintf("%d file(s) could not be analyzed (internal error); blocked until they can be", len(in.Diagnostics)))
+	}
 	return res, append(diags, ds...)
 }
 
