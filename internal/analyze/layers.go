@@ -202,6 +202,9 @@ func embeddedCode(b []byte) bool {
 	if len(b) < 20 || !utf8.Valid(b) {
 		return false
 	}
+	if len(b) >= 512 && bytes.Count(b, []byte("_0x")) >= 20 {
+		return true // javascript-obfuscator output carried in a string
+	}
 	n := 0
 	for _, m := range codeMarkers {
 		if bytes.Contains(b, m) {

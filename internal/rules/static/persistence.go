@@ -16,7 +16,7 @@ func (Persistence) Meta() rules.Meta {
 		ID:    "static/persistence",
 		Title: "installs persistence",
 		Description: "systemd user and system units (`~/.config/systemd/user`, `/etc/systemd/system`, `systemctl --user enable`), cron, shell start-up files, " +
-			"XDG autostart, macOS LaunchAgents/LaunchDaemons, Windows Run keys, the Startup folder and scheduled tasks (litellm 1.82.8 installed `sysmon.py` as a systemd user service). " +
+			"XDG autostart, macOS LaunchAgents/LaunchDaemons, Windows Run keys, the Startup folder, scheduled tasks and browser shortcuts rewritten to side-load an extension (`--load-extension`) (litellm 1.82.8 installed `sysmon.py` as a systemd user service). " +
 			"Medium alone, since service managers and admin tools legitimately name these paths; high in install-time or startup code and in decoded payloads.",
 		Severity:     model.High,
 		Capabilities: []model.Capability{model.CapPersistence},
@@ -29,6 +29,7 @@ var persistenceIndicators = []indicator{
 	{".config/autostart", "XDG autostart entry"}, {"library/launchagents", "macOS LaunchAgent"}, {"library/launchdaemons", "macOS LaunchDaemon"},
 	{"currentversion\\run", "Windows Run key"}, {"currentversion\\\\run", "Windows Run key"}, {"start menu\\programs\\startup", "Windows Startup folder"},
 	{"start menu\\\\programs\\\\startup", "Windows Startup folder"}, {"schtasks", "Windows scheduled task"}, {"/etc/rc.local", "rc.local"}, {"/etc/init.d/", "init script"},
+	{"--load-extension", "browser extension side-loaded through a shortcut"}, {"user pinned\\taskbar", "taskbar shortcut hijack"},
 	{".bashrc", "shell start-up file"}, {".zshrc", "shell start-up file"}, {".bash_profile", "shell start-up file"}, {".profile", "shell start-up file"},
 }
 
