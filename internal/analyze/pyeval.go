@@ -101,11 +101,18 @@ func (e *pyEval) primary() (value, bool) {
 	switch t.Kind {
 	case lex.String:
 		var sb strings.Builder
+		var layers []string
 		for e.tok().Kind == lex.String {
-			sb.WriteString(e.tok().Value)
+			v := e.tok().Value
+			if strings.Contains(e.tok().Prefix, "f") && !e.st.js {
+				var l []string
+				v, l = e.st.interpolate(v)
+				layers = mergeLayers(layers, l)
+			}
+			sb.WriteString(v)
 			e.i++
 		}
-		return value{s: sb.String()}, true
+		return value{s: sb.String(), layers: layers}, true
 	case lex.Op:
 		if t.Value == "(" {
 			closeIdx := e.st.closeOf(e.i, e.end)
@@ -125,6 +132,10 @@ func (e *pyEval) primary() (value, bool) {
 			closeIdx := e.st.closeOf(j, e.end)
 			if closeIdx >= e.end {
 				return value{}, false
+			}
+			if v, ok := e.st.consts[name+"()"]; ok && closeIdx == j+1 {
+				e.i = closeIdx + 1 // f() where f = lambda: <constant>
+				return v, true
 			}
 			v, ok := e.call(e.st.resolve(name), j+1, closeIdx)
 			e.i = closeIdx + 1
@@ -519,4 +530,36 @@ func (st *state) intList(a, b int) (string, bool) {
 		}
 	}
 	return sb.String(), n > 0
+}
+
+// interpolate fills the {name} and {name()} fields of an f-string with
+// known constants; other fields stay as written.
+func (st *state) interpolate(v string) (string, []string) {
+	if !strings.Contains(v, "{") || len(v) > maxFold {
+		return v, nil
+	}
+	var b strings.Builder
+	var layers []string
+	for {
+		i := strings.IndexByte(v, '{')
+		if i < 0 {
+			b.WriteString(v)
+			break
+		}
+		j := strings.IndexByte(v[i:], '}')
+		if j < 0 {
+			b.WriteString(v)
+			break
+		}
+		field := strings.TrimSpace(v[i+1 : i+j])
+		b.WriteString(v[:i])
+		if c, ok := st.consts[field]; ok {
+			b.WriteString(c.s)
+			layers = mergeLayers(layers, c.layers)
+		} else {
+			b.WriteString(v[i : i+j+1])
+		}
+		v = v[i+j+1:]
+	}
+	return b.String(), layers
 }

@@ -427,6 +427,19 @@ func (st *state) parseAssign(i int) {
 	if end <= i+2 {
 		return
 	}
+	// f = lambda: <constant expression> — a zero-argument function that
+	// only returns a string, as obfuscators write them
+	if st.isName(i+2, "lambda") && st.isOp(i+3, ":") {
+		if e2 := st.exprEnd(i + 4); e2 > i+4 {
+			if v, ok := st.eval(i+4, e2); ok {
+				st.consts[name+"()"] = v
+				if len(v.layers) > 0 {
+					st.addString(v.s, st.tok(i).Line, v.layers)
+				}
+			}
+		}
+		return
+	}
 	// alias: x = os.system / x = __import__("os")
 	if st.tok(i+2).Kind == lex.Name {
 		d, j := st.dotted(i + 2)
