@@ -55,16 +55,25 @@ func clean(s string) string { return sanitize(s, maxField) }
 func writeText(w io.Writer, r *model.Report, opts Options) error {
 	t := &textWriter{w: bufio.NewWriter(w), opts: opts}
 	pkgs := sortedResults(r.Packages)
-	quiet := 0
+	quiet, quietWithFindings := 0, 0
 	for i := range pkgs {
 		p := &pkgs[i]
-		if p.Verdict == model.Allow && len(p.Findings) == 0 && !opts.Verbose {
+		// Allowed packages are summarized: scanning a whole environment
+		// should show what needs a decision, not every HTTP client's
+		// network call. Allow-listed packages stay visible for audit.
+		if p.Verdict == model.Allow && p.Allowed == "" && !opts.Verbose {
 			quiet++
+			if len(p.Findings) > 0 {
+				quietWithFindings++
+			}
 			continue
 		}
 		t.result(p)
 	}
-	if quiet > 0 {
+	switch {
+	case quiet > 0 && quietWithFindings > 0:
+		fmt.Fprintf(t.w, "%s (%d with low-scoring findings; listed with --verbose)\n\n", plural(quiet, "allowed package", "allowed packages"), quietWithFindings)
+	case quiet > 0:
 		fmt.Fprintf(t.w, "%s with no findings (listed with --verbose)\n\n", plural(quiet, "allowed package", "allowed packages"))
 	}
 	if len(r.Diagnostics) > 0 {
