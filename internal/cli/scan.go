@@ -47,7 +47,7 @@ func runScan(args []string, stdout, stderr io.Writer) (int, error) {
 	fs.Var(&disable, "disable", "rule IDs to disable (repeatable, comma-separated)")
 	quiet := fs.Bool("quiet", false, "no progress on standard error")
 	fs.BoolVar(quiet, "q", false, "shorthand for --quiet")
-	verbose := fs.Bool("verbose", false, "list allowed packages without findings too")
+	verbose := fs.Bool("verbose", false, "list allowed packages and their findings too")
 	color := fs.String("color", "auto", "colour in text output: auto, always, never")
 	workers := fs.Int("workers", 0, "packages analyzed in parallel (default: number of CPUs)")
 	fs.Usage = func() {
