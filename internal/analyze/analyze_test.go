@@ -2,6 +2,7 @@ package analyze
 
 import (
 	"encoding/base64"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -223,7 +224,7 @@ func TestBudgetBoundsLayers(t *testing.T) {
 func codes(s string) string {
 	var p []string
 	for _, r := range s {
-		p = append(p, itoa(int(r)))
+		p = append(p, strconv.Itoa(int(r)))
 	}
 	return strings.Join(p, ",")
 }

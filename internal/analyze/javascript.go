@@ -9,22 +9,7 @@ import (
 )
 
 func analyzeJS(u *Unit, b *budget, depth int) *Facts {
-	toks := lex.JavaScript(u.Text)
-	// drop comments in place: no second token slice
-	n := 0
-	for i := range toks {
-		if toks[i].Kind == lex.Comment {
-			continue
-		}
-		if toks[i].Kind == lex.Template {
-			toks[i].Kind = lex.String
-		}
-		if n != i {
-			toks[n] = toks[i]
-		}
-		n++
-	}
-	toks = toks[:n]
+	toks := codeTokens(lex.JavaScript(u.Text))
 	st := &state{toks: toks, src: u.Text, aliases: map[string]string{}, consts: map[string]value{}, facts: &Facts{Unit: u, depth: depth}, budget: b, js: true}
 	st.runJS()
 	markCalledAtLoad(st.facts, st.funcs)

@@ -128,27 +128,7 @@ func (b *budget) consider(parent *Facts, s string, line int, layers []string) {
 			return
 		}
 	}
-	h := fnv(string(data))
-	if b.seen[h] {
-		return
-	}
-	b.seen[h] = true
-	if len(data) > b.remaining {
-		data = data[:b.remaining]
-	}
-	b.remaining -= len(data)
-	pu := parent.Unit
-	cu := &Unit{
-		Path:    pu.Path,
-		Line:    parent.loc(line),
-		Layers:  append(append([]string(nil), pu.Layers...), chain...),
-		Lang:    guessLang(data, pu.Lang),
-		Context: pu.Context,
-		Text:    data,
-		Child:   true,
-	}
-	child := b.analyze(cu, parent.depth+1)
-	parent.Children = append(parent.Children, child)
+	b.addChild(parent, data, line, chain, guessLang(data, parent.Unit.Lang))
 }
 
 func joinChain(c []string) string {
@@ -330,16 +310,31 @@ func (b *budget) child(parent *Facts, text string, line int, lang Lang) {
 	if parent.depth >= b.lim.MaxDepth || b.remaining <= 0 || len(text) < 8 {
 		return
 	}
-	h := fnv(text)
+	b.addChild(parent, []byte(text), line, nil, lang)
+}
+
+// addChild analyzes data as a nested unit below parent, once per distinct
+// content and within the file's byte budget; chain is the decoding that
+// produced it.
+func (b *budget) addChild(parent *Facts, data []byte, line int, chain []string, lang Lang) {
+	h := fnv(string(data))
 	if b.seen[h] {
 		return
 	}
 	b.seen[h] = true
-	if len(text) > b.remaining {
-		text = text[:b.remaining]
+	if len(data) > b.remaining {
+		data = data[:b.remaining]
 	}
-	b.remaining -= len(text)
+	b.remaining -= len(data)
 	pu := parent.Unit
-	cu := &Unit{Path: pu.Path, Line: parent.loc(line), Layers: append([]string(nil), pu.Layers...), Lang: lang, Context: pu.Context, Text: []byte(text), Child: true}
+	cu := &Unit{
+		Path:    pu.Path,
+		Line:    parent.loc(line),
+		Layers:  append(append([]string(nil), pu.Layers...), chain...),
+		Lang:    lang,
+		Context: pu.Context,
+		Text:    data,
+		Child:   true,
+	}
 	parent.Children = append(parent.Children, b.analyze(cu, parent.depth+1))
 }

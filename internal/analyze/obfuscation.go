@@ -2,6 +2,7 @@ package analyze
 
 import (
 	"bytes"
+	"strconv"
 	"strings"
 
 	"github.com/airlock-sec/airlock/internal/analyze/lex"
@@ -53,7 +54,7 @@ func (st *state) obfuscationSignals() {
 				}
 			}
 			if !t.Bytes && len(t.Value) >= 512 && controlRatio(t.Value) > 0.3 {
-				add("encrypted-blob", t.Line, "string literal of "+itoa(len(t.Value))+" bytes, mostly control characters")
+				add("encrypted-blob", t.Line, "string literal of "+strconv.Itoa(len(t.Value))+" bytes, mostly control characters")
 			}
 		case lex.Op:
 			// chr(ord(c) ^ k): XOR decoding
@@ -72,16 +73,16 @@ func (st *state) obfuscationSignals() {
 		}
 	}
 	if len(confusable) >= 5 {
-		add("confusable-names", firstConfusable, itoa(len(confusable))+" identifiers made of look-alike characters (e.g. O0o, Il1)")
+		add("confusable-names", firstConfusable, strconv.Itoa(len(confusable))+" identifiers made of look-alike characters (e.g. O0o, Il1)")
 	}
 	if len(hexIdents) >= 20 {
-		add("hex-identifiers", firstHex, itoa(len(hexIdents))+" \"_0x…\" identifiers (javascript-obfuscator)")
+		add("hex-identifiers", firstHex, strconv.Itoa(len(hexIdents))+" \"_0x…\" identifiers (javascript-obfuscator)")
 	}
 	// keep one note per kind per line
 	seen := map[string]bool{}
 	out := f.Obfuscation[:0]
 	for _, n := range f.Obfuscation {
-		k := n.Kind + "\x00" + itoa(n.Line)
+		k := n.Kind + "\x00" + strconv.Itoa(n.Line)
 		if !seen[k] {
 			seen[k] = true
 			out = append(out, n)
@@ -185,20 +186,6 @@ func controlRatio(s string) float64 {
 		}
 	}
 	return float64(n) / float64(len(s))
-}
-
-func itoa(n int) string {
-	if n == 0 {
-		return "0"
-	}
-	var b [20]byte
-	i := len(b)
-	for n > 0 {
-		i--
-		b[i] = byte('0' + n%10)
-		n /= 10
-	}
-	return string(b[i:])
 }
 
 var _ = bytes.Contains

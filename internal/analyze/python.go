@@ -40,18 +40,7 @@ type value struct {
 }
 
 func analyzePython(u *Unit, b *budget, depth int) *Facts {
-	toks := lex.Python(u.Text)
-	n := 0
-	for i := range toks {
-		if toks[i].Kind == lex.Comment {
-			continue
-		}
-		if n != i {
-			toks[n] = toks[i]
-		}
-		n++
-	}
-	toks = toks[:n]
+	toks := codeTokens(lex.Python(u.Text))
 	st := &state{toks: toks, src: u.Text, aliases: map[string]string{}, consts: map[string]value{}, facts: &Facts{Unit: u, depth: depth}, budget: b}
 	st.run()
 	markCalledAtLoad(st.facts, st.funcs)
@@ -798,4 +787,23 @@ func (st *state) isMainGuard(i int) bool {
 	}
 	return a.Kind == lex.Name && a.Value == "__name__" && b.Kind == lex.String && b.Value == "__main__" ||
 		b.Kind == lex.Name && b.Value == "__name__" && a.Kind == lex.String && a.Value == "__main__"
+}
+
+// codeTokens drops comments in place (no second token slice) and treats
+// template literals as strings.
+func codeTokens(toks []lex.Token) []lex.Token {
+	n := 0
+	for i := range toks {
+		if toks[i].Kind == lex.Comment {
+			continue
+		}
+		if toks[i].Kind == lex.Template {
+			toks[i].Kind = lex.String
+		}
+		if n != i {
+			toks[n] = toks[i]
+		}
+		n++
+	}
+	return toks[:n]
 }

@@ -6,6 +6,7 @@ package rules
 import (
 	"io/fs"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/airlock-sec/airlock/internal/analyze"
@@ -108,7 +109,7 @@ func (r *Reporter) Report(f model.Finding) {
 	if f.Severity > r.meta.Severity {
 		f.Severity = r.meta.Severity
 	}
-	key := f.Path + "\x00" + itoa(f.Line) + "\x00" + strings.Join(f.Layers, ">") + "\x00" + f.Message
+	key := f.Path + "\x00" + strconv.Itoa(f.Line) + "\x00" + strings.Join(f.Layers, ">") + "\x00" + f.Message
 	if r.seen[key] {
 		return
 	}
@@ -131,28 +132,6 @@ func At(u *analyze.Facts, line int, sev model.Severity, msg string, caps ...mode
 		Context:      u.Unit.Context,
 		Capabilities: caps,
 	}
-}
-
-func itoa(n int) string {
-	if n == 0 {
-		return "0"
-	}
-	var b [20]byte
-	i := len(b)
-	neg := n < 0
-	if neg {
-		n = -n
-	}
-	for n > 0 {
-		i--
-		b[i] = byte('0' + n%10)
-		n /= 10
-	}
-	if neg {
-		i--
-		b[i] = '-'
-	}
-	return string(b[i:])
 }
 
 // clean makes evidence one short line.

@@ -3,6 +3,7 @@ package static
 import (
 	"bytes"
 	"regexp"
+	"strconv"
 
 	"github.com/airlock-sec/airlock/internal/analyze"
 	"github.com/airlock-sec/airlock/internal/model"
@@ -55,7 +56,7 @@ func (CryptoDrainer) Check(in *rules.Input, r *rules.Reporter) {
 			}
 		}
 		if addrs >= 10 {
-			r.Report(rules.At(u, lineOf(t, "ethereum"), model.Critical, "replaces wallet or network APIs and embeds "+itoa(addrs)+" wallet addresses to swap in", model.CapDrainer))
+			r.Report(rules.At(u, lineOf(t, "ethereum"), model.Critical, "replaces wallet or network APIs and embeds "+strconv.Itoa(addrs)+" wallet addresses to swap in", model.CapDrainer))
 		}
 	})
 }

@@ -91,17 +91,3 @@ func lineOf(t []byte, sub string) int {
 	}
 	return bytes.Count(t[:i], []byte("\n")) + 1
 }
-
-func itoa(n int) string {
-	if n == 0 {
-		return "0"
-	}
-	var b [20]byte
-	i := len(b)
-	for n > 0 {
-		i--
-		b[i] = byte('0' + n%10)
-		n /= 10
-	}
-	return string(b[i:])
-}
