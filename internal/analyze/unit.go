@@ -145,10 +145,7 @@ func LangOf(name string, head []byte) Lang {
 	base := path.Base(name)
 	ext := strings.ToLower(path.Ext(base))
 	switch ext {
-	case ".py", ".pyw", ".pth", ".pyi":
-		if ext == ".pyi" {
-			return ""
-		}
+	case ".py", ".pyw", ".pth": // .pyi stubs are never executed
 		return Python
 	case ".js", ".cjs", ".mjs", ".jsx":
 		return JavaScript

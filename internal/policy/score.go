@@ -68,10 +68,8 @@ var combos = []combo{
 type group struct {
 	path  string
 	hook  bool
-	ctx   model.Context
 	caps  map[model.Capability]model.Severity
 	early map[model.Capability]bool
-	base  int
 	other bool
 }
 
@@ -88,7 +86,6 @@ func Score(findings []model.Finding) (int, []string) {
 		}
 		if f.Context == model.Install || f.Context == model.Startup {
 			g.hook = true
-			g.ctx = f.Context
 		}
 		if f.Context != model.Other {
 			g.other = false
