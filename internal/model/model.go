@@ -268,3 +268,30 @@ func (r *Report) Summarize() {
 	}
 	r.Summary = s
 }
+
+// Dependency is one package pinned (or merely named) by a lockfile or
+// manifest, with where it was declared.
+type Dependency struct {
+	Ecosystem Ecosystem `json:"ecosystem"`
+	Name      string    `json:"name"`
+	// Version is the exact resolved version; empty when the file does not
+	// pin one (Unpinned is then set and Constraint says what was asked).
+	Version    string `json:"version,omitempty"`
+	Constraint string `json:"constraint,omitempty"`
+	Unpinned   bool   `json:"unpinned,omitempty"`
+	// Path is the lockfile or manifest, Line the 1-based line of the entry
+	// (0 when the format gives none).
+	Path string `json:"path"`
+	Line int    `json:"line,omitempty"`
+	// Direct is set for dependencies the project names itself (not only
+	// reached transitively), when the format says so.
+	Direct bool `json:"direct,omitempty"`
+	// Dev is set for development-only dependencies, when the format says so.
+	Dev bool `json:"dev,omitempty"`
+	// Source is where the package comes from when it is not the default
+	// registry: a URL, a VCS reference, a local path.
+	Source string `json:"source,omitempty"`
+	// Hashes are the integrity values the file records ("sha256:…",
+	// "sha512-…").
+	Hashes []string `json:"hashes,omitempty"`
+}
