@@ -14,6 +14,7 @@ type Ecosystem string
 const (
 	PyPI    Ecosystem = "pypi"
 	NPM     Ecosystem = "npm"
+	Go      Ecosystem = "go"
 	Unknown Ecosystem = "unknown"
 )
 
