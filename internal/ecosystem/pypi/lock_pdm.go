@@ -1,0 +1,80 @@
+package pypi
+
+import (
+	"fmt"
+
+	"github.com/airlock-sec/airlock/internal/model"
+)
+
+// ParsePdmLock reads a pdm.lock: one Dependency per [[package]] table, at
+// the line of its name key.
+//
+// Hashes come from the package's files list (or, in old lock versions,
+// from [metadata.files] keyed "name version"). Source is
+// "<vcs>+<url>@<revision>" for git, hg, svn and bzr packages (the ref when
+// there is no revision), the path for path packages and the URL for url
+// packages. Dev is set when the package's groups do not include
+// "default" (lock files without per-package groups set no Dev). Direct is
+// not set: the lockfile does not say.
+func ParsePdmLock(p string, data []byte) ([]model.Dependency, []model.Diagnostic, error) {
+	doc, lines, err := decodeLockTOML("pdm.lock", data, keepArrayTables("package"))
+	if err != nil {
+		return nil, nil, err
+	}
+	var diags lockDiags
+	pkgs, err := lockPackages(doc, "package")
+	if err != nil {
+		return nil, nil, fmt.Errorf("pdm.lock: %w", err)
+	}
+	meta, _ := tomlTable(doc, "metadata")
+	if meta == nil {
+		diags.add(p, 0, "no [metadata] table: not a pdm.lock, or a damaged one")
+	}
+	legacyFiles, _ := tomlTable(meta, "files")
+	deps := make([]model.Dependency, 0, len(pkgs))
+	for i, pkg := range pkgs {
+		line := lockEntryLine(lines, "package", i)
+		name, ok := tomlString(pkg, "name")
+		if !ok || name == "" {
+			diags.add(p, line, "[[package]] without a name; skipped")
+			continue
+		}
+		dep := model.Dependency{Ecosystem: model.PyPI, Name: name, Path: p, Line: line}
+		dep.Version = lockVersion(&diags, p, line, name, pkg)
+		dep.Unpinned = dep.Version == ""
+		files, hasFiles := pkg["files"]
+		if !hasFiles && legacyFiles != nil {
+			files = legacyFiles[name+" "+dep.Version]
+		}
+		dep.Hashes = lockFileHashes(&diags, p, line, name, files, "hash")
+		dep.Source = pdmSource(pkg)
+		if groups, ok := stringList(pkg["groups"]); ok && len(groups) > 0 {
+			dep.Dev = !containsString(groups, "default")
+		}
+		deps = append(deps, dep)
+	}
+	return deps, diags.result(p), nil
+}
+
+// pdmSource renders where a pdm.lock package comes from.
+func pdmSource(pkg map[string]any) string {
+	for _, vcs := range []string{"git", "hg", "svn", "bzr"} {
+		if url, ok := tomlString(pkg, vcs); ok {
+			rev, _ := tomlString(pkg, "revision")
+			if rev == "" {
+				rev, _ = tomlString(pkg, "ref")
+			}
+			s := vcsSource(vcs, url, rev)
+			if sub, _ := tomlString(pkg, "subdirectory"); sub != "" {
+				s += "#subdirectory=" + sub
+			}
+			return s
+		}
+	}
+	for _, k := range []string{"path", "url"} {
+		if s, ok := tomlString(pkg, k); ok {
+			return s
+		}
+	}
+	return ""
+}
