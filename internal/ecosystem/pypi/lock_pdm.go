@@ -17,43 +17,16 @@ import (
 // "default" (lock files without per-package groups set no Dev). Direct is
 // not set: the lockfile does not say.
 func ParsePdmLock(p string, data []byte) ([]model.Dependency, []model.Diagnostic, error) {
-	doc, lines, err := decodeLockTOML("pdm.lock", data, keepArrayTables("package"))
-	if err != nil {
-		return nil, nil, err
-	}
-	var diags lockDiags
-	pkgs, err := lockPackages(doc, "package")
-	if err != nil {
-		return nil, nil, fmt.Errorf("pdm.lock: %w", err)
-	}
-	meta, _ := tomlTable(doc, "metadata")
-	if meta == nil {
-		diags.add(p, 0, "no [metadata] table: not a pdm.lock, or a damaged one")
-	}
-	legacyFiles, _ := tomlTable(meta, "files")
-	deps := make([]model.Dependency, 0, len(pkgs))
-	for i, pkg := range pkgs {
-		line := lockEntryLine(lines, "package", i)
-		name, ok := tomlString(pkg, "name")
-		if !ok || name == "" {
-			diags.add(p, line, "[[package]] without a name; skipped")
-			continue
-		}
-		dep := model.Dependency{Ecosystem: model.PyPI, Name: name, Path: p, Line: line}
-		dep.Version = lockVersion(&diags, p, line, name, pkg)
-		dep.Unpinned = dep.Version == ""
-		files, hasFiles := pkg["files"]
-		if !hasFiles && legacyFiles != nil {
-			files = legacyFiles[name+" "+dep.Version]
-		}
-		dep.Hashes = lockFileHashes(&diags, p, line, name, files, "hash")
-		dep.Source = pdmSource(pkg)
-		if groups, ok := stringList(pkg["groups"]); ok && len(groups) > 0 {
-			dep.Dev = !containsString(groups, "default")
-		}
-		deps = append(deps, dep)
-	}
-	return deps, diags.result(p), nil
+	return parsePackageTables(packageTableFormat{
+		name:      "pdm.lock",
+		legacyKey: func(name, version string) string { return name + " " + version },
+		finish: func(dep *model.Dependency, pkg map[string]any) {
+			dep.Source = pdmSource(pkg)
+			if groups, ok := stringList(pkg["groups"]); ok && len(groups) > 0 {
+				dep.Dev = !containsString(groups, "default")
+			}
+		},
+	}, p, data)
 }
 
 // pdmSource renders where a pdm.lock package comes from.
@@ -77,4 +50,54 @@ func pdmSource(pkg map[string]any) string {
 		}
 	}
 	return ""
+}
+
+// packageTableFormat describes a TOML lockfile whose packages are
+// [[package]] tables with name, version and a files list of hashes
+// (pdm.lock, poetry.lock).
+type packageTableFormat struct {
+	name string // file name for messages: "pdm.lock"
+	// legacyKey is the [metadata.files] key of a package in old lock
+	// versions that keep hashes there.
+	legacyKey func(name, version string) string
+	// finish sets what the format records beyond name, version and hashes.
+	finish func(dep *model.Dependency, pkg map[string]any)
+}
+
+// parsePackageTables reads the [[package]] tables of such a lockfile.
+func parsePackageTables(f packageTableFormat, p string, data []byte) ([]model.Dependency, []model.Diagnostic, error) {
+	doc, lines, err := decodeLockTOML(f.name, data, keepArrayTables("package"))
+	if err != nil {
+		return nil, nil, err
+	}
+	var diags lockDiags
+	pkgs, err := lockPackages(doc, "package")
+	if err != nil {
+		return nil, nil, fmt.Errorf("%s: %w", f.name, err)
+	}
+	meta, _ := tomlTable(doc, "metadata")
+	if meta == nil {
+		diags.add(p, 0, "no [metadata] table: not a %s, or a damaged one", f.name)
+	}
+	legacyFiles, _ := tomlTable(meta, "files")
+	deps := make([]model.Dependency, 0, len(pkgs))
+	for i, pkg := range pkgs {
+		line := lockEntryLine(lines, "package", i)
+		name, ok := tomlString(pkg, "name")
+		if !ok || name == "" {
+			diags.add(p, line, "[[package]] without a name; skipped")
+			continue
+		}
+		dep := model.Dependency{Ecosystem: model.PyPI, Name: name, Path: p, Line: line}
+		dep.Version = lockVersion(&diags, p, line, name, pkg)
+		dep.Unpinned = dep.Version == ""
+		files, hasFiles := pkg["files"]
+		if !hasFiles && legacyFiles != nil {
+			files = legacyFiles[f.legacyKey(name, dep.Version)]
+		}
+		dep.Hashes = lockFileHashes(&diags, p, line, name, files, "hash")
+		f.finish(&dep, pkg)
+		deps = append(deps, dep)
+	}
+	return deps, diags.result(p), nil
 }

@@ -17,48 +17,21 @@ import (
 // (1.x) or when `groups` does not include "main" (2.1). Direct is not
 // set: the lockfile does not say which packages pyproject.toml names.
 func ParsePoetryLock(p string, data []byte) ([]model.Dependency, []model.Diagnostic, error) {
-	doc, lines, err := decodeLockTOML("poetry.lock", data, keepArrayTables("package"))
-	if err != nil {
-		return nil, nil, err
-	}
-	var diags lockDiags
-	pkgs, err := lockPackages(doc, "package")
-	if err != nil {
-		return nil, nil, fmt.Errorf("poetry.lock: %w", err)
-	}
-	meta, _ := tomlTable(doc, "metadata")
-	if meta == nil {
-		diags.add(p, 0, "no [metadata] table: not a poetry.lock, or a damaged one")
-	}
-	legacyFiles, _ := tomlTable(meta, "files")
-	deps := make([]model.Dependency, 0, len(pkgs))
-	for i, pkg := range pkgs {
-		line := lockEntryLine(lines, "package", i)
-		name, ok := tomlString(pkg, "name")
-		if !ok || name == "" {
-			diags.add(p, line, "[[package]] without a name; skipped")
-			continue
-		}
-		dep := model.Dependency{Ecosystem: model.PyPI, Name: name, Path: p, Line: line}
-		dep.Version = lockVersion(&diags, p, line, name, pkg)
-		dep.Unpinned = dep.Version == ""
-		files, hasFiles := pkg["files"]
-		if !hasFiles && legacyFiles != nil {
-			files = legacyFiles[name]
-		}
-		dep.Hashes = lockFileHashes(&diags, p, line, name, files, "hash")
-		if src, ok := tomlTable(pkg, "source"); ok {
-			dep.Source = poetrySource(src)
-		}
-		if c, _ := tomlString(pkg, "category"); c == "dev" {
-			dep.Dev = true
-		}
-		if groups, ok := stringList(pkg["groups"]); ok && len(groups) > 0 {
-			dep.Dev = !containsString(groups, "main")
-		}
-		deps = append(deps, dep)
-	}
-	return deps, diags.result(p), nil
+	return parsePackageTables(packageTableFormat{
+		name:      "poetry.lock",
+		legacyKey: func(name, _ string) string { return name },
+		finish: func(dep *model.Dependency, pkg map[string]any) {
+			if src, ok := tomlTable(pkg, "source"); ok {
+				dep.Source = poetrySource(src)
+			}
+			if c, _ := tomlString(pkg, "category"); c == "dev" {
+				dep.Dev = true
+			}
+			if groups, ok := stringList(pkg["groups"]); ok && len(groups) > 0 {
+				dep.Dev = !containsString(groups, "main")
+			}
+		},
+	}, p, data)
 }
 
 // poetrySource renders a [package.source] table.
