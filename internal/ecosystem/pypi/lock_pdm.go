@@ -82,22 +82,32 @@ func parsePackageTables(f packageTableFormat, p string, data []byte) ([]model.De
 	legacyFiles, _ := tomlTable(meta, "files")
 	deps := make([]model.Dependency, 0, len(pkgs))
 	for i, pkg := range pkgs {
-		line := lockEntryLine(lines, "package", i)
-		name, ok := tomlString(pkg, "name")
-		if !ok || name == "" {
-			diags.add(p, line, "[[package]] without a name; skipped")
+		dep, ok := startPackage(&diags, p, lines, i, pkg)
+		if !ok {
 			continue
 		}
-		dep := model.Dependency{Ecosystem: model.PyPI, Name: name, Path: p, Line: line}
-		dep.Version = lockVersion(&diags, p, line, name, pkg)
-		dep.Unpinned = dep.Version == ""
 		files, hasFiles := pkg["files"]
 		if !hasFiles && legacyFiles != nil {
-			files = legacyFiles[f.legacyKey(name, dep.Version)]
+			files = legacyFiles[f.legacyKey(dep.Name, dep.Version)]
 		}
-		dep.Hashes = lockFileHashes(&diags, p, line, name, files, "hash")
+		dep.Hashes = lockFileHashes(&diags, p, dep.Line, dep.Name, files, "hash")
 		f.finish(&dep, pkg)
 		deps = append(deps, dep)
 	}
 	return deps, diags.result(p), nil
+}
+
+// startPackage begins the Dependency of the i-th [[package]] table: name,
+// version and line. A table without a name is a diagnostic (ok false).
+func startPackage(diags *lockDiags, p string, lines lockTOMLLines, i int, pkg map[string]any) (model.Dependency, bool) {
+	line := lockEntryLine(lines, "package", i)
+	name, ok := tomlString(pkg, "name")
+	if !ok || name == "" {
+		diags.add(p, line, "[[package]] without a name; skipped")
+		return model.Dependency{}, false
+	}
+	dep := model.Dependency{Ecosystem: model.PyPI, Name: name, Path: p, Line: line}
+	dep.Version = lockVersion(diags, p, line, name, pkg)
+	dep.Unpinned = dep.Version == ""
+	return dep, true
 }

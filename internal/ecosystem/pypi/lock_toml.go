@@ -328,20 +328,37 @@ func isBareTOMLKeyChar(c byte) bool { return isLockAlnum(c) || c == '_' || c == 
 
 // basicKey reads and decodes a "…" key.
 func (s *tomlScanner) basicKey() (string, error) {
+	v, end, err := decodeBasicString(s.src, s.pos, maxTOMLKeyBytes)
+	if err != nil {
+		if err == errTOMLKey {
+			return "", err
+		}
+		return "", fmt.Errorf("%v in a key", err)
+	}
+	s.pos = end
+	return v, nil
+}
+
+var errUnterminatedString = errors.New("unterminated string")
+
+// decodeBasicString decodes the single-line TOML basic string ("…" with
+// escapes) whose opening quote is at src[start]. It returns the value and
+// the index after the closing quote. A value longer than max bytes
+// (max > 0) is errTOMLKey.
+func decodeBasicString(src string, start, max int) (string, int, error) {
 	var b strings.Builder
-	for i := s.pos + 1; i < len(s.src); {
-		c := s.src[i]
+	for i := start + 1; i < len(src); {
+		c := src[i]
 		switch c {
 		case '"':
-			s.pos = i + 1
-			return b.String(), nil
+			return b.String(), i + 1, nil
 		case '\n':
-			return "", errors.New("unterminated string in a key")
+			return "", 0, errUnterminatedString
 		case '\\':
-			if i+1 >= len(s.src) {
-				return "", errors.New("unterminated string in a key")
+			if i+1 >= len(src) {
+				return "", 0, errUnterminatedString
 			}
-			e := s.src[i+1]
+			e := src[i+1]
 			i += 2
 			n := 0
 			switch e {
@@ -366,15 +383,15 @@ func (s *tomlScanner) basicKey() (string, error) {
 			case 'U':
 				n = 8
 			default:
-				return "", fmt.Errorf("invalid escape %q in a key", "\\"+string(e))
+				return "", 0, fmt.Errorf("invalid escape %q", "\\"+string(e))
 			}
 			if n > 0 {
-				if i+n > len(s.src) {
-					return "", errors.New("unterminated string in a key")
+				if i+n > len(src) {
+					return "", 0, errUnterminatedString
 				}
-				r, err := strconv.ParseUint(s.src[i:i+n], 16, 32)
-				if err != nil {
-					return "", fmt.Errorf("invalid escape in a key")
+				r, err := strconv.ParseUint(src[i:i+n], 16, 32)
+				if err != nil || !utf8.ValidRune(rune(r)) {
+					return "", 0, errors.New("invalid escape")
 				}
 				b.WriteRune(rune(r))
 				i += n
@@ -383,11 +400,11 @@ func (s *tomlScanner) basicKey() (string, error) {
 			b.WriteByte(c)
 			i++
 		}
-		if b.Len() > maxTOMLKeyBytes {
-			return "", errTOMLKey
+		if max > 0 && b.Len() > max {
+			return "", 0, errTOMLKey
 		}
 	}
-	return "", errors.New("unterminated string in a key")
+	return "", 0, errUnterminatedString
 }
 
 // keyValue reads "key = value" in the table (or inline table) whose path

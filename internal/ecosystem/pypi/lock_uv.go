@@ -51,15 +51,11 @@ func ParseUvLock(p string, data []byte) ([]model.Dependency, []model.Diagnostic,
 	deps := make([]model.Dependency, 0, len(pkgs))
 	byName := map[string][]map[string]any{}
 	for i, pkg := range pkgs {
-		line := lockEntryLine(lines, "package", i)
-		name, ok := tomlString(pkg, "name")
-		if !ok || name == "" {
-			diags.add(p, line, "[[package]] without a name; skipped")
+		dep, ok := startPackage(&diags, p, lines, i, pkg)
+		if !ok {
 			continue
 		}
-		dep := model.Dependency{Ecosystem: model.PyPI, Name: name, Path: p, Line: line}
-		dep.Version = lockVersion(&diags, p, line, name, pkg)
-		dep.Unpinned = dep.Version == ""
+		line, name := dep.Line, dep.Name
 		if sd, ok := pkg["sdist"]; ok {
 			dep.Hashes = lockFileHashes(&diags, p, line, name, lockOneFile(sd), "hash")
 		}

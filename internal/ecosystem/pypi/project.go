@@ -2,9 +2,7 @@ package pypi
 
 import (
 	"bytes"
-	"strconv"
 	"strings"
-	"unicode/utf8"
 )
 
 // This file reads a source project's name and version from its build
@@ -203,56 +201,8 @@ func parseBasicString(s string) (string, int, bool) {
 	if len(s) < 2 || s[0] != '"' {
 		return "", 0, false
 	}
-	var b strings.Builder
-	for i := 1; i < len(s); {
-		c := s[i]
-		switch {
-		case c == '"':
-			return b.String(), i + 1, true
-		case c == '\\':
-			if i+1 >= len(s) {
-				return "", 0, false
-			}
-			e := s[i+1]
-			i += 2
-			switch e {
-			case 'b':
-				b.WriteByte('\b')
-			case 't':
-				b.WriteByte('\t')
-			case 'n':
-				b.WriteByte('\n')
-			case 'f':
-				b.WriteByte('\f')
-			case 'r':
-				b.WriteByte('\r')
-			case 'e':
-				b.WriteByte(0x1b)
-			case '"', '\\':
-				b.WriteByte(e)
-			case 'u', 'U':
-				n := 4
-				if e == 'U' {
-					n = 8
-				}
-				if i+n > len(s) {
-					return "", 0, false
-				}
-				r, err := strconv.ParseUint(s[i:i+n], 16, 32)
-				if err != nil || !utf8.ValidRune(rune(r)) {
-					return "", 0, false
-				}
-				b.WriteRune(rune(r))
-				i += n
-			default:
-				return "", 0, false
-			}
-		default:
-			b.WriteByte(c)
-			i++
-		}
-	}
-	return "", 0, false
+	v, end, err := decodeBasicString(s, 0, 0)
+	return v, end, err == nil
 }
 
 // parseTOMLString reads a single-line basic or literal string value.
