@@ -148,6 +148,23 @@ type Finding struct {
 	Evidence     string       `json:"evidence,omitempty"`
 	Context      Context      `json:"context,omitempty"`
 	Capabilities []Capability `json:"capabilities,omitempty"`
+	// Advisory is set on advisory/* findings: the known-bad or vulnerable
+	// record that matched the package version.
+	Advisory *AdvisoryRef `json:"advisory,omitempty"`
+}
+
+// AdvisoryRef names the advisory behind an advisory/* finding.
+type AdvisoryRef struct {
+	// ID is the primary ID (a MAL- ID when the alias group has one).
+	ID string `json:"id"`
+	// Aliases are the other IDs of the same advisory (GHSA, PYSEC, CVE).
+	Aliases []string `json:"aliases,omitempty"`
+	Summary string   `json:"summary,omitempty"`
+	// CVSS is the CVSS vector the advisory gives, if any.
+	CVSS string `json:"cvss,omitempty"`
+	// Fixed lists the versions that fix it, when the advisory names them.
+	Fixed []string `json:"fixed,omitempty"`
+	URL   string   `json:"url,omitempty"`
 }
 
 // Location renders path:line → layer → layer.
