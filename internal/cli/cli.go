@@ -40,6 +40,10 @@ func commands() []command {
 	return []command{
 		{"scan", "vet packages, archives, installed environments and projects", runScan},
 		{"rules", "list the rules airlock runs", runRules},
+		{"db", "update and inspect the advisory database (OSV)", runDB},
+		{"inventory", "record environments and their packages in the inventory", runInventory},
+		{"where", "list the environments that have or had a package version", runWhere},
+		{"impact", "report inventory packages newly matched by advisories", runImpact},
 		{"version", "print airlock's version", func(_ []string, out, _ io.Writer) (int, error) {
 			fmt.Fprintln(out, "airlock", Version)
 			return ExitOK, nil

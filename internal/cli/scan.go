@@ -9,13 +9,16 @@ import (
 	"os"
 	"os/signal"
 	"strings"
+	"time"
 
 	"github.com/airlock-sec/airlock/internal/engine"
+	"github.com/airlock-sec/airlock/internal/knownbad"
 	"github.com/airlock-sec/airlock/internal/model"
 	"github.com/airlock-sec/airlock/internal/policy"
 	"github.com/airlock-sec/airlock/internal/report"
 	"github.com/airlock-sec/airlock/internal/rules"
 	"github.com/airlock-sec/airlock/internal/rules/registry"
+	"github.com/airlock-sec/airlock/internal/store"
 )
 
 // DefaultConfigFile is read from the working directory when --config is
@@ -50,6 +53,10 @@ func runScan(args []string, stdout, stderr io.Writer) (int, error) {
 	verbose := fs.Bool("verbose", false, "list allowed packages and their findings too")
 	color := fs.String("color", "auto", "colour in text output: auto, always, never")
 	workers := fs.Int("workers", 0, "packages analyzed in parallel (default: number of CPUs)")
+	dsn := dbFlag(fs)
+	record := fs.Bool("record", false, "store each target as an environment with its package list in the inventory (see \"airlock where\")")
+	var id envIdentity
+	id.flags(fs)
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: airlock scan [flags] TARGET...")
 		fmt.Fprintln(stderr, "\nTARGET is a package archive (wheel, sdist, npm tarball, zip; recognized by content), an unpacked package,")
@@ -119,11 +126,24 @@ func runScan(args []string, stdout, stderr io.Writer) (int, error) {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
+	st, err := openAdvisories(ctx, *dsn, *record, *quiet, stderr)
+	if err != nil {
+		return ExitUsage, err
+	}
+	if st != nil {
+		defer st.Close()
+		opt.Known = knownbad.New(st)
+	}
 	rep, err := engine.New(opt).Scan(ctx, targets)
 	if err != nil {
 		return ExitUsage, err
 	}
 	rep.Tool = model.Tool{Name: "airlock", Version: Version}
+	if *record {
+		if err := recordInventory(ctx, st, id, targets, rep, stderr, *quiet); err != nil {
+			return ExitUsage, err
+		}
+	}
 
 	out := stdout
 	if *output != "" {
@@ -176,4 +196,49 @@ func clipPath(s string, n int) string {
 		return s
 	}
 	return "…" + s[len(s)-n:]
+}
+
+// openAdvisories opens the store for a scan. Without --record a missing
+// database is not created: the scan runs without advisories and says so
+// once on standard error.
+func openAdvisories(ctx context.Context, dsn string, create, quiet bool, stderr io.Writer) (*store.Store, error) {
+	var st *store.Store
+	var err error
+	if create {
+		st, err = store.Open(ctx, dsn)
+	} else {
+		st, err = store.OpenExisting(ctx, dsn)
+	}
+	if errors.Is(err, store.ErrNotExist) {
+		// said even with --quiet: the scan is weaker than the user may think
+		fmt.Fprintf(stderr, "airlock: no advisory database at %s: known-malicious and vulnerable versions are not checked (run \"airlock db update\")\n", describeDSN(dsn))
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	if quiet {
+		return st, nil
+	}
+	total, _, _, err := st.AdvisoryCounts(ctx)
+	if err != nil {
+		st.Close()
+		return nil, err
+	}
+	if total == 0 {
+		fmt.Fprintf(stderr, "airlock: the advisory database at %s is empty: known-malicious and vulnerable versions are not checked (run \"airlock db update\")\n", st.Describe())
+		return st, nil
+	}
+	if srcs, err := st.Sources(ctx); err == nil {
+		var newest time.Time
+		for _, s := range srcs {
+			if s.UpdatedAt.After(newest) {
+				newest = s.UpdatedAt
+			}
+		}
+		if !newest.IsZero() && time.Since(newest) > 7*24*time.Hour {
+			fmt.Fprintf(stderr, "airlock: the advisory database was last updated %s ago; run \"airlock db update\"\n", age(time.Since(newest)))
+		}
+	}
+	return st, nil
 }

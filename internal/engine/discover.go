@@ -7,6 +7,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 
@@ -25,12 +26,15 @@ const (
 )
 
 // discover turns one target into package jobs.
-func (e *Engine) discover(target string) ([]job, []model.Diagnostic) {
+func (e *Engine) discover(target string, ls *lockSet) ([]job, []model.Diagnostic) {
 	fi, err := os.Stat(target)
 	if err != nil {
 		return nil, []model.Diagnostic{{Target: target, Message: err.Error()}}
 	}
 	if !fi.IsDir() {
+		if IsLockfile(target) {
+			return nil, ls.add(target, true)
+		}
 		return e.artifactJob(target, true)
 	}
 	switch {
@@ -39,16 +43,20 @@ func (e *Engine) discover(target string) ([]job, []model.Diagnostic) {
 	case filepath.Base(target) == "node_modules":
 		return e.nodeModulesJobs(target)
 	case isPackageDir(target):
-		jobs := []job{e.dirJob(target)}
+		venvs := pypi.FindVenvs(target)
+		jobs := []job{e.dirJob(target, venvs)}
 		var diags []model.Diagnostic
 		if st, err := os.Stat(filepath.Join(target, "node_modules")); err == nil && st.IsDir() {
 			js, ds := e.nodeModulesJobs(filepath.Join(target, "node_modules"))
 			jobs = append(jobs, js...)
 			diags = append(diags, ds...)
 		}
+		js, ds := e.venvJobs(venvs, map[string]bool{})
+		jobs, diags = append(jobs, js...), append(diags, ds...)
+		diags = append(diags, addDirLockfiles(target, ls)...)
 		return jobs, diags
 	}
-	return e.projectJobs(target)
+	return e.projectJobs(target, ls)
 }
 
 // isPackageDir reports whether dir is an unpacked package.
@@ -100,7 +108,49 @@ func (e *Engine) artifactJob(p string, explicit bool) ([]job, []model.Diagnostic
 	return []job{j}, nil
 }
 
-func (e *Engine) dirJob(dir string) job {
+// addDirLockfiles reads the lockfiles and manifests at the top of dir
+// and in its requirements/ folder.
+func addDirLockfiles(dir string, ls *lockSet) []model.Diagnostic {
+	var diags []model.Diagnostic
+	for _, d := range []string{dir, filepath.Join(dir, "requirements")} {
+		ents, err := os.ReadDir(d)
+		if err != nil {
+			continue
+		}
+		for _, en := range ents {
+			if en.Type().IsRegular() && IsLockfile(filepath.Join(d, en.Name())) {
+				diags = append(diags, ls.add(filepath.Join(d, en.Name()), false)...)
+			}
+		}
+	}
+	return diags
+}
+
+// venvJobs makes the jobs of the site directories of virtualenvs.
+func (e *Engine) venvJobs(venvs []string, seen map[string]bool) ([]job, []model.Diagnostic) {
+	var jobs []job
+	var diags []model.Diagnostic
+	for _, v := range venvs {
+		for _, sd := range pypi.FindSiteDirs(v, maxSiteSearchDepth) {
+			if !seen[sd] {
+				seen[sd] = true
+				js, ds := e.siteJobs(sd)
+				jobs, diags = append(jobs, js...), append(diags, ds...)
+			}
+		}
+	}
+	return jobs, diags
+}
+
+// dirJob analyzes an unpacked package or project directory, leaving out
+// its node_modules and virtualenvs (scanned as installed packages).
+func (e *Engine) dirJob(dir string, venvs []string) job {
+	var skip []string
+	for _, v := range venvs {
+		if rel, err := filepath.Rel(dir, v); err == nil && !strings.HasPrefix(rel, "..") {
+			skip = append(skip, filepath.ToSlash(rel)+"/")
+		}
+	}
 	lim := e.opt.Limits
 	return job{target: dir, pkg: model.Package{Path: displayPath(dir), Kind: "directory", Ecosystem: model.Unknown}, open: func() (*artifact.Artifact, error) {
 		a, err := artifact.OpenDir(dir, lim)
@@ -112,6 +162,9 @@ func (e *Engine) dirJob(dir string) job {
 		kept := a.Files[:0]
 		for _, f := range a.Files {
 			if f.Path == "node_modules" || strings.HasPrefix(f.Path, "node_modules/") || strings.Contains(f.Path, "/node_modules/") {
+				continue
+			}
+			if slices.ContainsFunc(skip, func(p string) bool { return strings.HasPrefix(f.Path, p) }) {
 				continue
 			}
 			kept = append(kept, f)
@@ -197,19 +250,10 @@ var errStop = errors.New("stop")
 
 // projectJobs finds virtualenvs, node_modules and package archives in a
 // project directory.
-func (e *Engine) projectJobs(root string) ([]job, []model.Diagnostic) {
-	var jobs []job
-	var diags []model.Diagnostic
+func (e *Engine) projectJobs(root string, ls *lockSet) ([]job, []model.Diagnostic) {
 	seen := map[string]bool{}
-	for _, v := range pypi.FindVenvs(root) {
-		for _, sd := range pypi.FindSiteDirs(v, maxSiteSearchDepth) {
-			if !seen[sd] {
-				seen[sd] = true
-				js, ds := e.siteJobs(sd)
-				jobs, diags = append(jobs, js...), append(diags, ds...)
-			}
-		}
-	}
+	venvs := pypi.FindVenvs(root)
+	jobs, diags := e.venvJobs(venvs, seen)
 	entries := 0
 	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
@@ -255,6 +299,10 @@ func (e *Engine) projectJobs(root string) ([]job, []model.Diagnostic) {
 		if !d.Type().IsRegular() {
 			return nil
 		}
+		if IsLockfile(p) {
+			diags = append(diags, ls.add(p, false)...)
+			return nil
+		}
 		if looksLikeArchiveName(d.Name()) {
 			js, ds := e.artifactJob(p, false)
 			jobs, diags = append(jobs, js...), append(diags, ds...)
@@ -266,7 +314,7 @@ func (e *Engine) projectJobs(root string) ([]job, []model.Diagnostic) {
 	}
 	// the project itself, when it is a package
 	if isPackageDir(root) {
-		jobs = append([]job{e.dirJob(root)}, jobs...)
+		jobs = append([]job{e.dirJob(root, venvs)}, jobs...)
 	}
 	sort.SliceStable(jobs, func(i, j int) bool { return jobs[i].pkg.Path < jobs[j].pkg.Path })
 	return jobs, diags

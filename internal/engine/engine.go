@@ -35,6 +35,12 @@ type Options struct {
 	Progress func(done, total int, current string)
 	// Now is the clock for allow-list expiry (default time.Now).
 	Now func() time.Time
+	// ListOnly identifies packages and checks them against advisories
+	// without analyzing their code (inventory, SBOMs).
+	ListOnly bool
+	// Known, when set, is the advisory database: every package version
+	// found (analyzed or only declared by a lockfile) is looked up in it.
+	Known KnownSource
 }
 
 // Engine runs scans.
@@ -78,13 +84,18 @@ type job struct {
 func (e *Engine) Scan(ctx context.Context, targets []string) (*model.Report, error) {
 	rep := &model.Report{SchemaVersion: model.SchemaVersion, Packages: []model.Result{}, Diagnostics: []model.Diagnostic{}}
 	var jobs []job
+	ls := &lockSet{}
 	for _, t := range targets {
 		if _, err := os.Lstat(t); err != nil {
 			return nil, fmt.Errorf("scan target %q: %w", t, err)
 		}
-		js, diags := e.discover(t)
+		js, diags := e.discover(t, ls)
 		jobs = append(jobs, js...)
 		rep.Diagnostics = append(rep.Diagnostics, diags...)
+	}
+	declared, order := ls.declared()
+	for _, ds := range declared {
+		sortDeclared(ds)
 	}
 	results := make([]model.Result, len(jobs))
 	diags := make([][]model.Diagnostic, len(jobs))
@@ -97,7 +108,7 @@ func (e *Engine) Scan(ctx context.Context, targets []string) (*model.Report, err
 		go func() {
 			defer wg.Done()
 			for i := range next {
-				results[i], diags[i] = e.scanJob(jobs[i])
+				results[i], diags[i] = e.scanJob(ctx, jobs[i], declared)
 				if e.opt.Progress != nil {
 					mu.Lock()
 					done++
@@ -118,12 +129,22 @@ func (e *Engine) Scan(ctx context.Context, targets []string) (*model.Report, err
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
+	covered := map[depKey]bool{}
 	for i := range jobs {
 		rep.Diagnostics = append(rep.Diagnostics, diags[i]...)
 		if results[i].Verdict != "" { // a package that could not be opened has only diagnostics
 			rep.Packages = append(rep.Packages, results[i])
+			p := results[i].Package
+			covered[keyOf(p.Ecosystem, p.Name, p.Version)] = true
+			covered[keyOf(p.Ecosystem, p.Name, "")] = true // an installed version settles an unpinned line
 		}
 	}
+	lres, ldiags, err := e.lockResults(ctx, declared, order, covered)
+	if err != nil {
+		return nil, err
+	}
+	rep.Packages = append(rep.Packages, lres...)
+	rep.Diagnostics = append(rep.Diagnostics, ldiags...)
 	sort.SliceStable(rep.Packages, func(i, j int) bool {
 		a, b := rep.Packages[i], rep.Packages[j]
 		if a.Verdict.Rank() != b.Verdict.Rank() {
@@ -138,7 +159,7 @@ func (e *Engine) Scan(ctx context.Context, targets []string) (*model.Report, err
 	return rep, nil
 }
 
-func (e *Engine) scanJob(j job) (res model.Result, diags []model.Diagnostic) {
+func (e *Engine) scanJob(ctx context.Context, j job, declared map[depKey][]model.Dependency) (res model.Result, diags []model.Diagnostic) {
 	cur := j.pkg // identified from metadata once read
 	defer func() {
 		// A bug triggered by one hostile package must not end the whole
@@ -159,10 +180,30 @@ func (e *Engine) scanJob(j job) (res model.Result, diags []model.Diagnostic) {
 		d.Target = j.pkg.Path
 		diags = append(diags, d)
 	}
-	in := e.BuildInput(j.pkg, art)
+	var in *rules.Input
+	if e.opt.ListOnly {
+		p := j.pkg
+		identify(&p, art)
+		in = &rules.Input{Package: p}
+	} else {
+		in = e.BuildInput(j.pkg, art)
+	}
 	cur = in.Package
 	in.OrphanPth = j.orphanPth
 	in.HashMismatch = checkRecord(art, j.record)
+	if p := in.Package; p.Name != "" && p.Version != "" {
+		in.Declared = declared[keyOf(p.Ecosystem, p.Name, p.Version)]
+		if e.opt.Known != nil {
+			known, ds, err := e.opt.Known.Match(ctx, []model.Package{p})
+			if err != nil {
+				// fail closed: a package that could not be checked is not allowed silently
+				diags = append(diags, model.Diagnostic{Target: j.pkg.Path, Message: "advisory lookup failed: " + err.Error()})
+			} else {
+				in.Known = known[0]
+			}
+			diags = append(diags, ds...)
+		}
+	}
 	for _, d := range in.Diagnostics {
 		d.Target = j.pkg.Path
 		diags = append(diags, d)
@@ -226,7 +267,7 @@ func (e *Engine) Discover(targets []string) ([]Candidate, []model.Diagnostic, er
 		if _, err := os.Lstat(t); err != nil {
 			return nil, nil, fmt.Errorf("scan target %q: %w", t, err)
 		}
-		js, ds := e.discover(t)
+		js, ds := e.discover(t, &lockSet{})
 		for _, j := range js {
 			out = append(out, Candidate{j})
 		}

@@ -130,6 +130,11 @@ const (
 	CapDrainer     Capability = "crypto-drainer"
 	CapBinary      Capability = "binary"
 	CapHook        Capability = "hook" // install or startup hook present
+	// Known-bad and known-vulnerable versions, from advisories.
+	CapKnownMalicious Capability = "known-malicious"
+	CapVulnerable     Capability = "vulnerable"
+	// CapUnpinned marks a dependency declared without an exact version.
+	CapUnpinned Capability = "unpinned"
 )
 
 // Finding is one thing a rule saw, with evidence a person can judge.

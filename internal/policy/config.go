@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
@@ -21,6 +22,17 @@ type Config struct {
 	// Allow lists package versions, pinned by artifact digest, whose
 	// verdict is forced to allow until the entry expires.
 	Allow []AllowEntry `yaml:"allow"`
+	// Advisories sets the least verdict of packages with advisory and
+	// lockfile findings.
+	Advisories AdvisoryConfig `yaml:"advisories"`
+}
+
+// AdvisoryConfig sets the verdict floor of vulnerable and unpinned
+// packages: "allow" (no floor), "warn" or "block". Known malicious
+// versions always block.
+type AdvisoryConfig struct {
+	Vulnerable model.Verdict `yaml:"vulnerable"`
+	Unpinned   model.Verdict `yaml:"unpinned"`
 }
 
 // RuleConfig disables rules and overrides their severities.
@@ -82,6 +94,19 @@ func ParseConfig(data []byte, knownRules map[string]bool) (*Config, error) {
 		if knownRules != nil && !knownRules[id] {
 			return nil, fmt.Errorf("config: rules.severity: unknown rule %q (see docs/rules/)", id)
 		}
+	}
+	for _, v := range []struct {
+		key string
+		v   *model.Verdict
+	}{{"vulnerable", &c.Advisories.Vulnerable}, {"unpinned", &c.Advisories.Unpinned}} {
+		if *v.v == "" {
+			continue
+		}
+		p, err := model.ParseVerdict(string(*v.v))
+		if err != nil {
+			return nil, fmt.Errorf("config: advisories.%s: %v", v.key, err)
+		}
+		*v.v = p
 	}
 	for i := range c.Allow {
 		a := &c.Allow[i]
@@ -155,6 +180,7 @@ func (c *Config) Judge(r *model.Result, now time.Time) []model.Diagnostic {
 	r.Findings, r.Suppressed = c.Apply(r.Findings)
 	r.Score, r.Explanation = Score(r.Findings)
 	r.Verdict = Decide(r.Score, c.Thresholds)
+	r.Verdict = c.advisoryFloor(r)
 	if a, expired := c.Allowed(r.Digest, now); a != nil {
 		if r.Verdict != model.Allow {
 			r.Explanation = append(r.Explanation, fmt.Sprintf("allow-listed by digest until %s: %s (verdict was %s)", a.Expires, a.Reason, r.Verdict))
@@ -165,4 +191,25 @@ func (c *Config) Judge(r *model.Result, now time.Time) []model.Diagnostic {
 		diags = append(diags, model.Diagnostic{Target: r.Path, Message: fmt.Sprintf("allow-list entry for %s has expired; the package is judged on its findings", r.Digest)})
 	}
 	return diags
+}
+
+// advisoryFloor raises the verdict of a vulnerable or unpinned package to
+// the configured floor.
+func (c *Config) advisoryFloor(r *model.Result) model.Verdict {
+	v := r.Verdict
+	raise := func(floor model.Verdict, c model.Capability, what string) {
+		if floor.Rank() <= v.Rank() {
+			return
+		}
+		for _, f := range r.Findings {
+			if slices.Contains(f.Capabilities, c) {
+				v = floor
+				r.Explanation = append(r.Explanation, fmt.Sprintf("%s: advisories.%s is %s in the policy file", f.Path, what, floor))
+				return
+			}
+		}
+	}
+	raise(c.Advisories.Vulnerable, model.CapVulnerable, "vulnerable")
+	raise(c.Advisories.Unpinned, model.CapUnpinned, "unpinned")
+	return v
 }

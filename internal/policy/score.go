@@ -64,6 +64,24 @@ var combos = []combo{
 	{all: []model.Capability{model.CapDownloadRun, model.CapExfilHost}, points: 60, why: "fetches programs from an exfiltration or payload host"},
 }
 
+// Points for advisory findings: a known malicious version blocks on its
+// own, a known vulnerability warns.
+const (
+	KnownMaliciousPoints = 100
+	VulnerablePoints     = 40
+)
+
+// advisoryOnly reports whether a finding comes from an advisory or
+// lockfile check rather than from code.
+func advisoryOnly(f model.Finding) bool {
+	for _, c := range f.Capabilities {
+		if c != model.CapKnownMalicious && c != model.CapVulnerable && c != model.CapUnpinned {
+			return false
+		}
+	}
+	return len(f.Capabilities) > 0
+}
+
 // group is the scoring unit: one file, with its decoded layers.
 type group struct {
 	path  string
@@ -87,8 +105,8 @@ func Score(findings []model.Finding) (int, []string) {
 		if f.Context == model.Install || f.Context == model.Startup {
 			g.hook = true
 		}
-		if f.Context != model.Other {
-			g.other = false
+		if f.Context != model.Other || advisoryOnly(f) {
+			g.other = false // advisories judge the version, not a test file
 		}
 		for _, c := range f.Capabilities {
 			if s, ok := g.caps[c]; !ok || f.Severity > s {
@@ -143,15 +161,26 @@ func (g *group) score(findings []model.Finding) (int, []string) {
 	var why []string
 	// Base: the strongest finding's severity, plus small increments for
 	// each further distinct capability.
+	// Advisory and lockfile findings are not scored by severity: a
+	// vulnerability is a warning whatever its CVSS score (configuration
+	// can make it block), an unpinned line is a note.
 	best := model.Info
 	for _, f := range findings {
-		if f.Path == g.path && f.Severity > best {
+		if f.Path == g.path && f.Severity > best && !advisoryOnly(f) {
 			best = f.Severity
 		}
 	}
 	score := severityPoints[best]
 	if score > 0 {
 		why = append(why, fmt.Sprintf("%s: strongest finding is %s (+%d)", g.path, best, score))
+	}
+	if g.has(model.CapKnownMalicious) {
+		score += KnownMaliciousPoints
+		why = append(why, fmt.Sprintf("%s: version named by a malicious-package advisory (+%d)", g.path, KnownMaliciousPoints))
+	}
+	if g.has(model.CapVulnerable) {
+		score += VulnerablePoints
+		why = append(why, fmt.Sprintf("%s: version has a known vulnerability (+%d)", g.path, VulnerablePoints))
 	}
 	for _, c := range combos {
 		if c.hook && !g.hook || c.early && g.hook {

@@ -64,7 +64,23 @@ type Input struct {
 	HashMismatch []string
 	// Diagnostics are problems met while analyzing the files.
 	Diagnostics []model.Diagnostic
-	byPath      map[string]*File
+	// Known are the advisories that name this exact package version, as
+	// the engine looked them up in the advisory database.
+	Known []Known
+	// Declared lists where lockfiles and manifests name the package
+	// (empty for a package found only as an artifact or installed).
+	Declared []model.Dependency
+	byPath   map[string]*File
+}
+
+// Known is one advisory naming the package version.
+type Known struct {
+	Ref model.AdvisoryRef
+	// Malicious is set for malicious-package reports (OSV MAL- records).
+	Malicious bool
+	// Severity is derived from the advisory's CVSS vector; Medium when it
+	// gives none.
+	Severity model.Severity
 }
 
 // Lookup finds a file by path.

@@ -3,12 +3,14 @@ package registry
 
 import (
 	"github.com/airlock-sec/airlock/internal/rules"
+	"github.com/airlock-sec/airlock/internal/rules/advisory"
 	"github.com/airlock-sec/airlock/internal/rules/static"
 )
 
 // All returns every registered rule, grouped by family.
 func All() []rules.Rule {
 	var out []rules.Rule
+	out = append(out, advisory.List()...)
 	out = append(out, static.List()...)
 	return out
 }
