@@ -44,6 +44,7 @@ func commands() []command {
 		{"inventory", "record environments and their packages in the inventory", runInventory},
 		{"where", "list the environments that have or had a package version", runWhere},
 		{"impact", "report inventory packages newly matched by advisories", runImpact},
+		{"sbom", "write a CycloneDX or SPDX bill of materials", runSBOM},
 		{"version", "print airlock's version", func(_ []string, out, _ io.Writer) (int, error) {
 			fmt.Fprintln(out, "airlock", Version)
 			return ExitOK, nil

@@ -38,6 +38,10 @@ type Options struct {
 	// ListOnly identifies packages and checks them against advisories
 	// without analyzing their code (inventory, SBOMs).
 	ListOnly bool
+	// Observe, when set, sees every package before it is judged, with
+	// the lockfile lines declaring it (SBOMs). It is called from several
+	// goroutines at once.
+	Observe func(in *rules.Input)
 	// Known, when set, is the advisory database: every package version
 	// found (analyzed or only declared by a lockfile) is looked up in it.
 	Known KnownSource
@@ -219,6 +223,9 @@ func (e *Engine) scanJob(ctx context.Context, j job, declared map[depKey][]model
 
 // Judge runs the rules over an analyzed package and applies the policy.
 func (e *Engine) Judge(in *rules.Input) (model.Result, []model.Diagnostic) {
+	if e.opt.Observe != nil {
+		e.opt.Observe(in)
+	}
 	res := model.Result{Package: in.Package}
 	res.Findings = rules.Run(in, e.opt.Rules)
 	if res.Findings == nil {

@@ -40,6 +40,7 @@ func ScoringDoc() []byte {
 	b.WriteString("5. The package score is its highest file score plus a quarter of every other file's score (at most +60): weak signals spread over a package add up, but never as much as one file that does it all.\n")
 	fmt.Fprintf(&b, "6. Verdict: score ≥ %d → `block`, ≥ %d → `warn`, otherwise `allow`. Change the thresholds in `.airlock.yaml` (`thresholds: {warn: N, block: M}`).\n", t.Block, t.Warn)
 	b.WriteString("7. An allow-list entry (artifact digest, reason, expiry) turns the verdict into `allow` and says so in the explanation; an expired entry is reported as a diagnostic.\n\n")
+	fmt.Fprintf(&b, "\n## Advisories and lockfiles\n\nFindings of the `advisory/*` and `lockfile/*` rules judge a version, not code, and are scored apart from severity: a version named by a malicious-package advisory adds %d points (it blocks on its own), a version with a known vulnerability adds %d (it warns, whatever its CVSS severity, which the finding still reports), an unpinned dependency adds nothing. They are never halved as test files. `.airlock.yaml` can raise the verdict of vulnerable and unpinned packages:\n\n```yaml\nadvisories:\n  vulnerable: block   # allow | warn | block\n  unpinned: warn\n```\n\n", KnownMaliciousPoints, VulnerablePoints)
 	b.WriteString("A single critical finding (a `.pth` line that spawns the interpreter, a reverse shell, a crypto-drainer, remote code fetched and executed, three stacked obfuscation tricks) blocks on its own.\n")
 	return b.Bytes()
 }
