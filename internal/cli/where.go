@@ -272,7 +272,7 @@ func whereAdvisory(ctx context.Context, st *store.Store, id string) ([]sightingJ
 				return nil, err
 			}
 			for _, s := range ss {
-				out = append(out, toSightingJSON(s, knownbad.Known(g, k).Ref.ID))
+				out = append(out, toSightingJSON(s, knownbad.Known(g, k, strings.TrimPrefix(s.Version, "v")).Ref.ID))
 			}
 		}
 	}

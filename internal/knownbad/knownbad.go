@@ -154,35 +154,89 @@ func (m *Matcher) Match(ctx context.Context, coords []model.Package) ([][]rules.
 				continue
 			}
 			if ok {
-				out[i] = append(out[i], Known(g, k))
+				out[i] = append(out[i], Known(g, k, matchVersion(c.Ecosystem, c.Version)))
 			}
 		}
 	}
 	return out, diags, nil
 }
 
-// Known turns a (merged) advisory into what the rules report.
-func Known(g *advisory.Advisory, k store.PackageKey) rules.Known {
-	ids := g.AllIDs()
-	primary := g.ID
-	for _, id := range ids {
-		if strings.HasPrefix(strings.ToUpper(id), "MAL-") {
-			primary = id
-			break
+// Known turns a matched alias group into what the rules report. Only
+// the group's records that themselves affect the version count (a
+// withdrawn MAL- record or a sibling whose ranges exclude the version
+// lends the finding neither its ID nor its verdict); version is the
+// version in the form OSV records use.
+func Known(g *advisory.Advisory, k store.PackageKey, version string) rules.Known {
+	members := g.Members
+	if len(members) == 0 {
+		members = []*advisory.Advisory{g}
+	}
+	norm := func(s string) string { return Normalize(airlockEcosystem(k.Ecosystem), s) }
+	var hit []*advisory.Advisory
+	withdrawn := map[string]bool{}
+	for _, m := range members {
+		if m.Withdrawn != nil {
+			withdrawn[strings.ToUpper(m.ID)] = true
+			continue
+		}
+		if ok, _ := m.Affects(k.Ecosystem, k.Name, version, norm); ok || version == "" {
+			hit = append(hit, m)
 		}
 	}
-	ref := model.AdvisoryRef{ID: primary, Summary: clip(g.Summary, 200)}
+	if len(hit) == 0 { // cannot happen for a group that affects the version
+		hit = members
+	}
+	primary := hit[0] // most recently modified first
+	malicious := false
+	var ids []string
+	for _, m := range hit {
+		if isMAL(m.ID) {
+			malicious = true
+			if !isMAL(primary.ID) {
+				primary = m
+			}
+		}
+		for _, id := range m.AllIDs() {
+			if isMAL(id) && !withdrawn[strings.ToUpper(id)] {
+				malicious = true
+			}
+			if !slices.Contains(ids, id) {
+				ids = append(ids, id)
+			}
+		}
+	}
+	slices.Sort(ids)
+	ref := model.AdvisoryRef{ID: primary.ID, Summary: clip(primary.Summary, 200)}
+	for _, m := range hit {
+		if ref.Summary == "" {
+			ref.Summary = clip(m.Summary, 200)
+		}
+	}
 	for _, id := range ids {
-		if id != primary {
+		if id != primary.ID {
 			ref.Aliases = append(ref.Aliases, id)
 		}
 	}
-	label, vector := g.SeverityLabel()
-	ref.CVSS = vector
-	ref.Fixed = fixedVersions(g, k)
-	ref.URL = "https://osv.dev/vulnerability/" + primary
-	kn := rules.Known{Ref: ref, Malicious: g.Malicious(), Severity: model.Medium}
-	switch label {
+	kn := rules.Known{Ref: ref, Malicious: malicious, Severity: model.Medium}
+	best := ""
+	for _, m := range hit {
+		label, vector := m.SeverityLabel()
+		if labelRank(label) > labelRank(best) || ref.CVSS == "" && vector != "" {
+			if labelRank(label) > labelRank(best) {
+				best = label
+			}
+			if vector != "" {
+				kn.Ref.CVSS = vector
+			}
+		}
+		for _, f := range fixedVersions(m, k) {
+			if !slices.Contains(kn.Ref.Fixed, f) {
+				kn.Ref.Fixed = append(kn.Ref.Fixed, f)
+			}
+		}
+	}
+	kn.Ref.URL = "https://osv.dev/vulnerability/" + primary.ID
+	switch best {
 	case "low", "none":
 		kn.Severity = model.Low
 	case "high":
@@ -190,10 +244,16 @@ func Known(g *advisory.Advisory, k store.PackageKey) rules.Known {
 	case "critical":
 		kn.Severity = model.Critical
 	}
-	if kn.Malicious {
+	if malicious {
 		kn.Severity = model.Critical
 	}
 	return kn
+}
+
+func isMAL(id string) bool { return len(id) >= 4 && strings.EqualFold(id[:4], "MAL-") }
+
+func labelRank(l string) int {
+	return map[string]int{"none": 1, "low": 2, "medium": 3, "high": 4, "critical": 5}[l]
 }
 
 func fixedVersions(a *advisory.Advisory, k store.PackageKey) []string {

@@ -35,6 +35,16 @@ var records = []string{
 	`{"id":"GO-2025-0001","modified":"2025-04-01T00:00:00Z",
 	  "affected":[{"package":{"ecosystem":"Go","name":"example.com/mod"},"ranges":[{"type":"SEMVER","events":[{"introduced":"0"},{"fixed":"1.2.3"}]}]},
 	              {"package":{"ecosystem":"Go","name":"example.com/old"},"ranges":[{"type":"SEMVER","events":[{"introduced":"2.0.0+incompatible"},{"fixed":"2.5.0+incompatible"}]}]}]}`,
+	// a withdrawn MAL- record aliased by a live GHSA: the GHSA alone counts
+	`{"id":"MAL-2023-9","modified":"2023-01-01T00:00:00Z","withdrawn":"2023-02-01T00:00:00Z",
+	  "affected":[{"package":{"ecosystem":"npm","name":"wd"},"versions":["1.0.0"]}]}`,
+	`{"id":"GHSA-wdwd-wdwd-wdwd","modified":"2023-03-01T00:00:00Z","aliases":["MAL-2023-9"],
+	  "affected":[{"package":{"ecosystem":"npm","name":"wd"},"ranges":[{"type":"SEMVER","events":[{"introduced":"0"},{"fixed":"2.0.0"}]}]}]}`,
+	// a sibling whose versions exclude the pin lends it no ID
+	`{"id":"PYSEC-2025-99","modified":"2025-06-01T00:00:00Z","aliases":["GHSA-sibl-sibl-sibl"],
+	  "affected":[{"package":{"ecosystem":"PyPI","name":"sib"},"versions":["3.0"]}]}`,
+	`{"id":"GHSA-sibl-sibl-sibl","modified":"2025-06-02T00:00:00Z",
+	  "affected":[{"package":{"ecosystem":"PyPI","name":"sib"},"ranges":[{"type":"ECOSYSTEM","events":[{"introduced":"0"},{"fixed":"4.0"}]}]}]}`,
 	// another ecosystem: not stored
 	`{"id":"RUSTSEC-2025-0001","modified":"2025-04-01T00:00:00Z","affected":[{"package":{"ecosystem":"crates.io","name":"x"},"versions":["1.0.0"]}]}`,
 }
@@ -99,6 +109,8 @@ func TestMatch(t *testing.T) {
 		{model.Package{Ecosystem: model.Go, Name: "example.com/mod", Version: "v1.2.3"}, nil, false, 0},
 		{model.Package{Ecosystem: model.Go, Name: "example.com/old", Version: "v2.1.0+incompatible"}, []string{"GO-2025-0001"}, false, model.Medium},
 		{model.Package{Ecosystem: model.Go, Name: "example.com/old", Version: "v2.5.0+incompatible"}, nil, false, 0},
+		{model.Package{Ecosystem: model.NPM, Name: "wd", Version: "1.0.0"}, []string{"GHSA-wdwd-wdwd-wdwd"}, false, model.Medium},
+		{model.Package{Ecosystem: model.PyPI, Name: "sib", Version: "2.0"}, []string{"GHSA-sibl-sibl-sibl"}, false, model.Medium},
 	}
 	var pkgs []model.Package
 	for _, c := range cases {
@@ -126,6 +138,9 @@ func TestMatch(t *testing.T) {
 	}
 	if k := got[5][0]; !slices.Equal(k.Ref.Aliases, []string{"CVE-2025-0001", "PYSEC-2025-10"}) || k.Ref.CVSS == "" {
 		t.Errorf("some-pkg ref = %+v", k.Ref)
+	}
+	if k := got[len(got)-1][0]; len(k.Ref.Aliases) != 0 {
+		t.Errorf("sib: a sibling that does not affect 2.0 lent its ID: %+v", k.Ref)
 	}
 }
 
