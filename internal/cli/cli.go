@@ -10,6 +10,8 @@ import (
 	"os"
 	"sort"
 	"strings"
+
+	"github.com/airlock-sec/airlock/internal/ecosystem/npm"
 )
 
 // Exit codes, documented in docs/usage.md.
@@ -62,6 +64,7 @@ func Main(args []string, stdout, stderr io.Writer) int {
 		}
 		return ExitOK
 	}
+	configureRegistries()
 	for _, c := range commands() {
 		if c.name != args[0] {
 			continue
@@ -135,4 +138,12 @@ func isTTY(w io.Writer) bool {
 	}
 	st, err := f.Stat()
 	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}
+
+// configureRegistries reads the npm registries of the user's own
+// configuration: airlock assumes no registry host of its own.
+func configureRegistries() {
+	wd, _ := os.Getwd()
+	home, _ := os.UserHomeDir()
+	npm.SetDefaultRegistries(npm.RegistriesFromConfig(wd, home, os.Getenv))
 }

@@ -13,6 +13,7 @@ import (
 	"net/url"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/airlock-sec/airlock/internal/model"
 )
@@ -40,9 +41,9 @@ import (
 //     "1.2.3"); a version that is not valid semver is kept as written with
 //     a diagnostic. Lockfile entries are never Unpinned and have no
 //     Constraint; each has a Version, a Source or both.
-//   - Source is set when the package does not come from the default
-//     registry (registry.npmjs.org or its yarn mirror registry.yarnpkg.com,
-//     over https) as the tarball of exactly that name and version: git,
+//   - Source is set when the package does not come from a default
+//     registry (see SetDefaultRegistries; over https) as the tarball of
+//     exactly that name and version: git,
 //     file, link, workspace, patch and tarball-URL dependencies, other
 //     registries, and default-registry URLs naming another package or
 //     version (the last with a diagnostic: the package manager installs
@@ -299,10 +300,41 @@ func isNonRegistrySpec(spec string) bool {
 	return false
 }
 
-// defaultRegistryHosts serve the npm public registry.
-var defaultRegistryHosts = map[string]bool{
-	"registry.npmjs.org":   true,
-	"registry.yarnpkg.com": true,
+// defaultRegistries are the hosts (host or host:port, lowercase) whose
+// https tarball URLs count as the default registry.
+var (
+	registryMu        sync.RWMutex
+	defaultRegistries map[string]bool
+)
+
+// SetDefaultRegistries sets the registries the user's npm and yarn
+// configuration names (see RegistriesFromConfig). Tarball URLs on them
+// that name exactly the locked package and version are the registry's
+// own; others are sources. With none set, any https URL of the registry
+// tarball shape ("/<name>/-/<name>-<version>.tgz") counts as a registry
+// tarball — mirrors and proxies use the same shape — and only such URLs
+// naming another package or version are reported as foreign.
+func SetDefaultRegistries(urls []string) {
+	m := map[string]bool{}
+	for _, s := range urls {
+		if u, err := url.Parse(strings.TrimSpace(s)); err == nil && u.Host != "" {
+			m[strings.ToLower(u.Host)] = true
+		}
+	}
+	registryMu.Lock()
+	defaultRegistries = m
+	registryMu.Unlock()
+}
+
+// onDefaultRegistry reports whether u is on a default registry, and
+// whether the registries are known at all.
+func onDefaultRegistry(u *url.URL) (on, known bool) {
+	registryMu.RLock()
+	defer registryMu.RUnlock()
+	if len(defaultRegistries) == 0 {
+		return true, false
+	}
+	return defaultRegistries[strings.ToLower(u.Host)], true
 }
 
 // classifyResolved decides what a resolved/tarball URL says about the
@@ -318,13 +350,20 @@ func classifyResolved(name, version, resolved string) (source string, foreign bo
 	if err != nil {
 		return truncateSource(resolved), false
 	}
-	if strings.EqualFold(u.Scheme, "https") && defaultRegistryHosts[strings.ToLower(u.Hostname())] && u.Port() == "" {
-		if registryTarballPath(u.Path, name, version) && u.RawQuery == "" {
-			return "", false
-		}
-		return redact(u), true
+	if !strings.EqualFold(u.Scheme, "https") {
+		return redact(u), false
 	}
-	return redact(u), false
+	on, known := onDefaultRegistry(u)
+	if !on {
+		return redact(u), false
+	}
+	if registryTarballPath(u.Path, name, version) && u.RawQuery == "" {
+		return "", false
+	}
+	if !known && !(strings.Contains(u.Path, "/-/") && strings.HasSuffix(u.Path, ".tgz")) {
+		return redact(u), false // some other server's file
+	}
+	return redact(u), true
 }
 
 // registryTarballPath reports whether p is "/<name>/-/<basename>-<version>.tgz".

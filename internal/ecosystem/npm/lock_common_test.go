@@ -12,15 +12,15 @@ func TestClassifyResolved(t *testing.T) {
 		foreign            bool
 	}{
 		{"a", "1.0.0", "", "", false},
-		{"a", "1.0.0", "https://registry.npmjs.org/a/-/a-1.0.0.tgz", "", false},
-		{"a", "1.0.0", "https://REGISTRY.npmjs.org/a/-/a-1.0.0.tgz", "", false},
-		{"@s/a", "1.0.0", "https://registry.yarnpkg.com/@s/a/-/a-1.0.0.tgz#0123", "", false},
-		{"@s/a", "1.0.0", "https://registry.npmjs.org/@s%2fa/-/a-1.0.0.tgz", "", false},
-		{"a", "1.0.0", "https://registry.npmjs.org/a/-/a-1.0.1.tgz", "https://registry.npmjs.org/a/-/a-1.0.1.tgz", true},
-		{"a", "1.0.0", "https://registry.npmjs.org/a/-/a-1.0.0.tgz?x=1", "https://registry.npmjs.org/a/-/a-1.0.0.tgz?x=1", true},
-		{"a", "1.0.0", "https://registry.npmjs.org:8443/a/-/a-1.0.0.tgz", "https://registry.npmjs.org:8443/a/-/a-1.0.0.tgz", false},
-		{"a", "1.0.0", "https://registry.npmjs.org.evil.com/a/-/a-1.0.0.tgz", "https://registry.npmjs.org.evil.com/a/-/a-1.0.0.tgz", false},
-		{"a", "1.0.0", "http://registry.npmjs.org/a/-/a-1.0.0.tgz", "http://registry.npmjs.org/a/-/a-1.0.0.tgz", false},
+		{"a", "1.0.0", "https://registry.npm.example/a/-/a-1.0.0.tgz", "", false},
+		{"a", "1.0.0", "https://REGISTRY.npm.example/a/-/a-1.0.0.tgz", "", false},
+		{"@s/a", "1.0.0", "https://registry.yarn.example/@s/a/-/a-1.0.0.tgz#0123", "", false},
+		{"@s/a", "1.0.0", "https://registry.npm.example/@s%2fa/-/a-1.0.0.tgz", "", false},
+		{"a", "1.0.0", "https://registry.npm.example/a/-/a-1.0.1.tgz", "https://registry.npm.example/a/-/a-1.0.1.tgz", true},
+		{"a", "1.0.0", "https://registry.npm.example/a/-/a-1.0.0.tgz?x=1", "https://registry.npm.example/a/-/a-1.0.0.tgz?x=1", true},
+		{"a", "1.0.0", "https://registry.npm.example:8443/a/-/a-1.0.0.tgz", "https://registry.npm.example:8443/a/-/a-1.0.0.tgz", false},
+		{"a", "1.0.0", "https://registry.npm.example.evil.com/a/-/a-1.0.0.tgz", "https://registry.npm.example.evil.com/a/-/a-1.0.0.tgz", false},
+		{"a", "1.0.0", "http://registry.npm.example/a/-/a-1.0.0.tgz", "http://registry.npm.example/a/-/a-1.0.0.tgz", false},
 		{"a", "1.0.0", "https://tok@npm.corp/a/-/a-1.0.0.tgz", "https://xxxxx@npm.corp/a/-/a-1.0.0.tgz", false},
 		{"a", "1.0.0", "https://u:p@npm.corp/a.tgz", "https://u:xxxxx@npm.corp/a.tgz", false},
 		{"a", "1.0.0", "git+ssh://git@github.com/u/a.git#abc", "git+ssh://git@github.com/u/a.git#abc", false},
@@ -50,11 +50,11 @@ func TestIsNonRegistrySpec(t *testing.T) {
 func TestSha1FromFragment(t *testing.T) {
 	const hex = "5d128515df134ff327e90a4c93f4e077a536341f"
 	for in, want := range map[string]string{
-		"https://registry.yarnpkg.com/debug/-/debug-2.6.9.tgz#" + hex: "sha1-XRKFFd8TT/Mn6QpMk/Tgd6U2NB8=",
-		"git+https://github.com/u/r.git#" + hex:                       "", // a commit, not a content hash
-		"https://h/x.tgz#abc":                                         "",
-		"https://h/x.tgz#" + strings.Repeat("z", 40):                  "",
-		"https://h/x.tgz":                                             "",
+		"https://registry.yarn.example/debug/-/debug-2.6.9.tgz#" + hex: "sha1-XRKFFd8TT/Mn6QpMk/Tgd6U2NB8=",
+		"git+https://github.com/u/r.git#" + hex:                        "", // a commit, not a content hash
+		"https://h/x.tgz#abc":                                          "",
+		"https://h/x.tgz#" + strings.Repeat("z", 40):                   "",
+		"https://h/x.tgz":                                              "",
 	} {
 		if got := sha1FromFragment(in); got != want {
 			t.Errorf("sha1FromFragment(%q) = %q, want %q", in, got, want)

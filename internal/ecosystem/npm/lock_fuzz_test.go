@@ -96,7 +96,7 @@ func FuzzParsePackageLock(f *testing.F) {
 
 func FuzzParseYarnLock(f *testing.F) {
 	addLockSeeds(f, "yarn-*.lock",
-		``, `a@1:`, "a@^1:\n  version \"1.0.0\"\n", "\"a@npm:b@^1\", c@2:\n  version 1.0.0\n  resolved \"https://registry.yarnpkg.com/b/-/b-1.0.0.tgz#0000000000000000000000000000000000000000\"\n",
+		``, `a@1:`, "a@^1:\n  version \"1.0.0\"\n", "\"a@npm:b@^1\", c@2:\n  version 1.0.0\n  resolved \"https://registry.yarn.example/b/-/b-1.0.0.tgz#0000000000000000000000000000000000000000\"\n",
 		"__metadata:\n  version: 8\n\"a@npm:^1\":\n  version: 1.0.0\n  resolution: \"a@npm:1.0.0\"\n",
 		"__metadata:\n  version: 8\nx: &a {resolution: \"b@npm:1.0.0\"}\ny: *a\nz:\n  <<: *a\n",
 		"__metadata:\n[", "   \n\t\n", "a@1:\n   version \"1\"\n", "\"unterminated:\n", "a@1, :\n",

@@ -56,7 +56,7 @@ func TestParsePackageLockV3(t *testing.T) {
 
 func TestParsePackageLockBadEntries(t *testing.T) {
 	runFixture(t, ParsePackageLock, "package-lock-bad.json", []dw{
-		{14, "lodash", "4.17.21", "https://registry.npmjs.org/evil-lodash/-/evil-lodash-4.17.21.tgz", false, false, hs(sriLodash)},
+		{14, "lodash", "4.17.21", "https://registry.npm.example/evil-lodash/-/evil-lodash-4.17.21.tgz", false, false, hs(sriLodash)},
 		{19, "weird-version", "1.0", "", false, false, nil},
 		{27, "ms", "2.1.3", "", false, false, hs(sriMs213, "sha512-AAAACfwMJciLloOwk1dR7uiNbEGq+2NV3Dxrg760V/KNK+Uq4w5U2vcmL31cswWNU1Fht3QgPY4jDq3ysrp7FQ==")},
 		{35, "private", "1.0.0", "https://user:xxxxx@registry.example.com/private/-/private-1.0.0.tgz", false, false, nil},
@@ -65,7 +65,7 @@ func TestParsePackageLockBadEntries(t *testing.T) {
 		`line 7: entry "node_modules/not-an-object" is a string, not an object; skipped`,
 		`line 8: "no-version" has no version; skipped`,
 		`line 11: install path "node_modules/../../etc/passwd": "../../etc/passwd" is not a valid npm package name`,
-		`line 14: "lodash@4.17.21" resolves to "https://registry.npmjs.org/evil-lodash/-/evil-lodash-4.17.21.tgz", which is not its registry tarball`,
+		`line 14: "lodash@4.17.21" resolves to "https://registry.npm.example/evil-lodash/-/evil-lodash-4.17.21.tgz", which is not its registry tarball`,
 		`line 19: "weird-version" has version "1.0", which is not valid semver`,
 		`line 19: "weird-version@1.0" has an integrity field "md5 not-a-hash"`,
 		`line 23: "version" of "node_modules/typed" is a number, not a string`,
@@ -100,8 +100,8 @@ func TestParsePackageLockInline(t *testing.T) {
 		{"v1 alias without version", `{"dependencies":{"a":{"version":"npm:b"}}}`, nil, []string{`alias "a" has version "npm:b" without a package version`}},
 		{"link without target", `{"packages":{"node_modules/a":{"link":true}}}`,
 			[]dw{{1, "a", "", "link:", false, false, nil}}, []string{`link "node_modules/a" has no resolved target`}},
-		{"http registry is a source", `{"packages":{"node_modules/a":{"version":"1.0.0","resolved":"http://registry.npmjs.org/a/-/a-1.0.0.tgz"}}}`,
-			[]dw{{1, "a", "1.0.0", "http://registry.npmjs.org/a/-/a-1.0.0.tgz", false, false, nil}}, nil},
+		{"http registry is a source", `{"packages":{"node_modules/a":{"version":"1.0.0","resolved":"http://registry.npm.example/a/-/a-1.0.0.tgz"}}}`,
+			[]dw{{1, "a", "1.0.0", "http://registry.npm.example/a/-/a-1.0.0.tgz", false, false, nil}}, nil},
 		{"token in git url", `{"packages":{"node_modules/a":{"version":"1.0.0","resolved":"git+https://ghp_secret@github.com/a/a.git#abc"}}}`,
 			[]dw{{1, "a", "1.0.0", "git+https://xxxxx@github.com/a/a.git#abc", false, false, nil}}, nil},
 		{"non-object entry in v1", `{"dependencies":{"a":[],"b":{"version":"1.0.0","dependencies":7}}}`,

@@ -40,15 +40,15 @@ func TestParseYarnLockBerry(t *testing.T) {
 
 func TestParseYarnLockInline(t *testing.T) {
 	runInlineCases(t, ParseYarnLock, "yarn.lock", []inlineCase{
-		{"crlf", "# yarn lockfile v1\r\n\r\na@^1.0.0:\r\n  version \"1.0.0\"\r\n  resolved \"https://registry.yarnpkg.com/a/-/a-1.0.0.tgz\"\r\n",
+		{"crlf", "# yarn lockfile v1\r\n\r\na@^1.0.0:\r\n  version \"1.0.0\"\r\n  resolved \"https://registry.yarn.example/a/-/a-1.0.0.tgz\"\r\n",
 			[]dw{{3, "a", "1.0.0", "", false, false, nil}}, nil},
 		{"bare and quoted values", "a@^1:\n  version 1.0.0\n  integrity \"sha512-AAAA\"\n",
 			[]dw{{1, "a", "1.0.0", "", false, false, hs("sha512-AAAA")}}, nil},
 		{"escapes in keys", "\"\\u0061@^1\":\n  version \"1.0.0\"\n",
 			[]dw{{1, "a", "1.0.0", "", false, false, nil}}, nil},
-		{"foreign registry url", "lodash@^4:\n  version \"4.17.21\"\n  resolved \"https://registry.yarnpkg.com/evil/-/evil-4.17.21.tgz\"\n",
-			[]dw{{1, "lodash", "4.17.21", "https://registry.yarnpkg.com/evil/-/evil-4.17.21.tgz", false, false, nil}},
-			[]string{`line 1: "lodash@4.17.21" resolves to "https://registry.yarnpkg.com/evil/-/evil-4.17.21.tgz", which is not its registry tarball`}},
+		{"foreign registry url", "lodash@^4:\n  version \"4.17.21\"\n  resolved \"https://registry.yarn.example/evil/-/evil-4.17.21.tgz\"\n",
+			[]dw{{1, "lodash", "4.17.21", "https://registry.yarn.example/evil/-/evil-4.17.21.tgz", false, false, nil}},
+			[]string{`line 1: "lodash@4.17.21" resolves to "https://registry.yarn.example/evil/-/evil-4.17.21.tgz", which is not its registry tarball`}},
 		{"mixed names", "a@^1, b@^1:\n  version \"1.0.0\"\n",
 			[]dw{{1, "a", "1.0.0", "", false, false, nil}}, []string{`line 1: entry mixes patterns for "a" and "b"`}},
 		{"bad lines", "a@1:\n  version \"1.0.0\"\nnot a header\n  version \"2.0.0\"\nb@1:\n   version \"3.0.0\"\n  version \"3.0.0\"\n\"c:\n",
