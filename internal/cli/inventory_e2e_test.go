@@ -125,3 +125,54 @@ func TestE2EImpactWebhookDown(t *testing.T) {
 	r = runCLI(t, "impact", "--db", db)
 	mustCode(t, r, ExitFail)
 }
+
+func TestE2EConcurrentRecord(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "airlock.db")
+	const n = 6
+	for i := 0; i < n; i++ {
+		installedPkg(t, filepath.Join(dir, "env", string(rune('a'+i)), ".venv"), "pkg"+string(rune('a'+i)), "1.0")
+	}
+	errs := make(chan string, n)
+	for i := 0; i < n; i++ {
+		go func(i int) {
+			r, p := callMain("scan", "-q", "--db", db, "--record", filepath.Join(dir, "env", string(rune('a'+i))))
+			if p != nil || r.code != ExitOK {
+				errs <- r.stderr
+				return
+			}
+			errs <- ""
+		}(i)
+	}
+	for i := 0; i < n; i++ {
+		if e := <-errs; e != "" {
+			t.Fatalf("concurrent --record failed: %s", e)
+		}
+	}
+	for i := 0; i < n; i++ {
+		mustCode(t, runCLI(t, "where", "--db", db, "pypi:pkg"+string(rune('a'+i))+"@1.0"), ExitFail)
+	}
+}
+
+func TestE2EPostgresUnreachable(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "requirements.txt"), []byte("a==1\n"))
+	r := runCLI(t, "scan", "-q", "--db", "postgres://airlock:s3cret@127.0.0.1:1/airlock?sslmode=disable&connect_timeout=3", dir)
+	mustCode(t, r, ExitUsage)
+	if strings.Contains(r.stderr, "s3cret") || !strings.Contains(r.stderr, "127.0.0.1") {
+		t.Fatalf("want a clear error naming the host without the password:\n%s", r.stderr)
+	}
+}
+
+func FuzzParsePkgQuery(f *testing.F) {
+	for _, s := range []string{"pypi:litellm@1.82.8", "pypi:litellm@>=1.82.7,<1.82.9", "npm:@scope/x@^1.2.0", "go:example.com/m@<v1.2.3", "go:x@>=v1,<v2", "npm:@", "pypi:@"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		q, err := parsePkgQuery(s)
+		if err == nil {
+			q.match("1.0.0")
+			q.match("v0.0.0-20200101000000-abcdefabcdef")
+		}
+	})
+}
