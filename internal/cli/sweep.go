@@ -173,4 +173,3 @@ func parseFailOn(s string) (int, error) {
 	}
 	return 0, usageError{fmt.Sprintf("--fail-on %q is not allowed (allowed: block, warn, never)", s)}
 }
-
