@@ -184,10 +184,24 @@ func (e *Engine) scanJob(ctx context.Context, j job, declared map[depKey][]model
 		d.Target = j.pkg.Path
 		diags = append(diags, d)
 	}
+	// Known-bad versions are looked up first, from the metadata alone:
+	// what an advisory names is blocked whatever the analysis finds.
+	p := j.pkg
+	identify(&p, art)
+	var known []rules.Known
+	lookupFailed := false
+	if p.Name != "" && p.Version != "" && e.opt.Known != nil {
+		ks, ds, err := e.opt.Known.Match(ctx, []model.Package{p})
+		if err != nil {
+			lookupFailed = true
+			diags = append(diags, model.Diagnostic{Target: j.pkg.Path, Message: "advisory lookup failed: " + err.Error()})
+		} else {
+			known = ks[0]
+		}
+		diags = append(diags, ds...)
+	}
 	var in *rules.Input
 	if e.opt.ListOnly {
-		p := j.pkg
-		identify(&p, art)
 		in = &rules.Input{Package: p}
 	} else {
 		in = e.BuildInput(j.pkg, art)
@@ -195,18 +209,9 @@ func (e *Engine) scanJob(ctx context.Context, j job, declared map[depKey][]model
 	cur = in.Package
 	in.OrphanPth = j.orphanPth
 	in.HashMismatch = checkRecord(art, j.record)
+	in.Known = known
 	if p := in.Package; p.Name != "" && p.Version != "" {
 		in.Declared = declared[keyOf(p.Ecosystem, p.Name, p.Version)]
-		if e.opt.Known != nil {
-			known, ds, err := e.opt.Known.Match(ctx, []model.Package{p})
-			if err != nil {
-				// fail closed: a package that could not be checked is not allowed silently
-				diags = append(diags, model.Diagnostic{Target: j.pkg.Path, Message: "advisory lookup failed: " + err.Error()})
-			} else {
-				in.Known = known[0]
-			}
-			diags = append(diags, ds...)
-		}
 	}
 	for _, d := range in.Diagnostics {
 		d.Target = j.pkg.Path
@@ -217,6 +222,11 @@ func (e *Engine) scanJob(ctx context.Context, j job, declared map[depKey][]model
 		// a file that crashed the analysis was not vetted: fail closed
 		res.Verdict = model.Block
 		res.Explanation = append(res.Explanation, fmt.Sprintf("%d file(s) could not be analyzed (internal error); blocked until they can be", len(in.Diagnostics)))
+	}
+	if lookupFailed && res.Allowed == "" {
+		// fail closed: a version that could not be checked is not allowed
+		res.Verdict = model.Block
+		res.Explanation = append(res.Explanation, "the advisory database could not be read; blocked until the version can be checked")
 	}
 	return res, append(diags, ds...)
 }
