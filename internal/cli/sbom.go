@@ -90,17 +90,8 @@ func runSBOM(args []string, stdout, stderr io.Writer) (int, error) {
 		abs, _ := filepath.Abs(targets[0])
 		subject = filepath.Base(projectDir(abs))
 	}
-	out := stdout
-	if *output != "" {
-		file, err := os.Create(*output)
-		if err != nil {
-			return ExitUsage, fmt.Errorf("create output file: %w", err)
-		}
-		defer file.Close()
-		out = file
-	}
 	m := sbom.Meta{Subject: subject, ToolName: "airlock", ToolVersion: Version, Time: time.Now()}
-	if err := sbom.Write(out, f, m, comps); err != nil {
+	if err := writeOutput(*output, stdout, func(w io.Writer) error { return sbom.Write(w, f, m, comps) }); err != nil {
 		return ExitUsage, fmt.Errorf("write sbom: %w", err)
 	}
 	return ExitOK, nil

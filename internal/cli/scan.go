@@ -81,16 +81,9 @@ func runScan(args []string, stdout, stderr io.Writer) (int, error) {
 	if err != nil {
 		return ExitUsage, usageError{err.Error()}
 	}
-	var failRank int
-	switch *failOn {
-	case "block":
-		failRank = model.Block.Rank()
-	case "warn":
-		failRank = model.Warn.Rank()
-	case "never":
-		failRank = 99
-	default:
-		return ExitUsage, usagef("--fail-on %q is not allowed (allowed: block, warn, never)", *failOn)
+	failRank, err := parseFailOn(*failOn)
+	if err != nil {
+		return ExitUsage, err
 	}
 	switch *color {
 	case "auto", "always", "never":
@@ -145,18 +138,9 @@ func runScan(args []string, stdout, stderr io.Writer) (int, error) {
 		}
 	}
 
-	out := stdout
-	if *output != "" {
-		file, err := os.Create(*output)
-		if err != nil {
-			return ExitUsage, fmt.Errorf("create output file: %w", err)
-		}
-		defer file.Close()
-		out = file
-	}
 	ropt := report.Options{Verbose: *verbose, Rules: ruleInfos()}
 	ropt.Color = *color == "always" || *color == "auto" && *output == "" && isTTY(stdout) && os.Getenv("NO_COLOR") == ""
-	if err := report.Write(out, rep, string(f), ropt); err != nil {
+	if err := writeOutput(*output, stdout, func(w io.Writer) error { return report.Write(w, rep, string(f), ropt) }); err != nil {
 		return ExitUsage, fmt.Errorf("write report: %w", err)
 	}
 	for _, p := range rep.Packages {
@@ -241,4 +225,22 @@ func openAdvisories(ctx context.Context, dsn string, create, quiet bool, stderr 
 		}
 	}
 	return st, nil
+}
+
+// writeOutput runs write on standard output, or on the named file, which
+// is then closed and checked: a report cut short by a full disk is an
+// error, not a silent truncation.
+func writeOutput(path string, stdout io.Writer, write func(io.Writer) error) error {
+	if path == "" {
+		return write(stdout)
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	if err := write(f); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
 }

@@ -86,18 +86,9 @@ func runSweep(args []string, stdout, stderr io.Writer) (int, error) {
 	}
 	fmt.Fprintf(stderr, "airlock sweep: %d environments, %d packages examined\n", len(res.Environments), countPackages(res.Environments))
 
-	out := stdout
-	if *output != "" {
-		file, err := os.Create(*output)
-		if err != nil {
-			return ExitUsage, fmt.Errorf("create output file: %w", err)
-		}
-		defer file.Close()
-		out = file
-	}
 	ropt := report.Options{Rules: append(ruleInfos(), sweepRuleInfos()...)}
 	ropt.Color = *output == "" && isTTY(stdout) && os.Getenv("NO_COLOR") == ""
-	if err := report.Write(out, rep, string(f), ropt); err != nil {
+	if err := writeOutput(*output, stdout, func(w io.Writer) error { return report.Write(w, rep, string(f), ropt) }); err != nil {
 		return ExitUsage, fmt.Errorf("write report: %w", err)
 	}
 	for _, p := range rep.Packages {
