@@ -145,6 +145,8 @@ type Finding struct {
 	Path string `json:"path"`
 	// Line is 1-based in the original file; 0 when not applicable.
 	Line int `json:"line,omitempty"`
+	// Column is 1-based, when the finding points inside a line (CI files).
+	Column int `json:"column,omitempty"`
 	// Layers is the decoding chain that revealed the code, outermost first,
 	// e.g. ["base64","zlib"]. Empty for plain source.
 	Layers  []string `json:"layers,omitempty"`
