@@ -47,6 +47,7 @@ func commands() []command {
 		{"where", "list the environments that have or had a package version", runWhere},
 		{"impact", "report inventory packages newly matched by advisories", runImpact},
 		{"sbom", "write a CycloneDX or SPDX bill of materials", runSBOM},
+		{"ci", "audit CI/CD pipelines (GitHub Actions, GitLab CI, CircleCI); \"ci pin\" pins actions to commit SHAs", runCI},
 		{"sweep", "read-only incident response: known-bad versions, startup hooks, persistence on this host", runSweep},
 		{"version", "print airlock's version", func(_ []string, out, _ io.Writer) (int, error) {
 			fmt.Fprintln(out, "airlock", Version)

@@ -17,8 +17,7 @@ func runRules(args []string, stdout, stderr io.Writer) (int, error) {
 	}
 	tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "RULE\tMAX SEVERITY\tTITLE")
-	for _, r := range registry.All() {
-		m := r.Meta()
+	for _, m := range registry.Metas() {
 		fmt.Fprintf(tw, "%s\t%s\t%s\n", m.ID, m.Severity, m.Title)
 	}
 	tw.Flush()

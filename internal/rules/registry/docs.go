@@ -32,25 +32,30 @@ func RuleDoc(m rules.Meta) []byte {
 	for _, c := range m.Capabilities {
 		caps = append(caps, "`"+string(c)+"`")
 	}
-	fmt.Fprintf(&b, "| capabilities scored | %s |\n", strings.Join(caps, ", "))
+	if len(caps) > 0 {
+		fmt.Fprintf(&b, "| capabilities scored | %s |\n", strings.Join(caps, ", "))
+	}
 	needs := "nothing beyond the package files"
 	if len(m.Needs) > 0 {
 		needs = strings.Join(m.Needs, ", ")
 	}
 	fmt.Fprintf(&b, "| needs | %s |\n\n", needs)
-	fmt.Fprintf(&b, "Disable with `airlock scan --disable %s` or in `.airlock.yaml`:\n\n```yaml\nrules:\n  disable: [%s]\n```\n\n", m.ID, m.ID)
+	if strings.HasPrefix(m.ID, "workflow/") {
+		fmt.Fprintf(&b, "Disable with `airlock ci --disable %s`, or suppress one finding with a comment on its line or the line above: `# airlock: ignore[%s] <reason>`.\n\n", m.ID, m.ID)
+	} else {
+		fmt.Fprintf(&b, "Disable with `airlock scan --disable %s` or in `.airlock.yaml`:\n\n```yaml\nrules:\n  disable: [%s]\n```\n\n", m.ID, m.ID)
+	}
 	fmt.Fprintf(&b, "_Generated from the rule's metadata by `go test ./internal/rules/registry -update`; do not edit._\n")
 	return b.Bytes()
 }
 
 // Index renders docs/rules/README.md.
-func Index(list []rules.Rule) []byte {
+func Index(list []rules.Meta) []byte {
 	var b bytes.Buffer
 	b.WriteString("# Rules\n\nEvery rule airlock runs, generated from rule metadata (`go test ./internal/rules/registry -update`).\n")
 	b.WriteString("How findings combine into a score and a verdict is described in [../scoring.md](../scoring.md).\n\n")
 	b.WriteString("| rule | highest severity | title |\n|---|---|---|\n")
-	for _, r := range list {
-		m := r.Meta()
+	for _, m := range list {
 		fmt.Fprintf(&b, "| [%s](%s) | %s | %s |\n", m.ID, DocFileName(m.ID), m.Severity, m.Title)
 	}
 	return b.Bytes()
