@@ -200,3 +200,28 @@ func checkPositions(t *testing.T, name string, f *File) {
 		}
 	}
 }
+
+// BenchmarkDiscoverCorpus runs Discover on a repository holding the
+// corpus as .github/workflows: reading and parsing, files in parallel.
+func BenchmarkDiscoverCorpus(b *testing.B) {
+	files := corpusFiles(b)
+	root := b.TempDir()
+	dir := filepath.Join(root, ".github", "workflows")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		b.Fatal(err)
+	}
+	for n, data := range files {
+		if err := os.WriteFile(filepath.Join(dir, filepath.Base(n)), data, 0o644); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		got, _ := Discover(root)
+		if len(got) < len(files) {
+			b.Fatalf("%d files, want %d", len(got), len(files))
+		}
+	}
+	b.ReportMetric(float64(len(files))*float64(b.N)/b.Elapsed().Seconds(), "workflows/s")
+}

@@ -10,8 +10,11 @@ import (
 	"path"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"sort"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/airlock-sec/airlock/internal/model"
 )
@@ -95,15 +98,29 @@ func Discover(root string) (files []*File, diags []model.Diagnostic) {
 	sort.SliceStable(cands, func(i, j int) bool {
 		return cands[i].rel == ".gitlab-ci.yml" && cands[j].rel != ".gitlab-ci.yml"
 	})
-	for _, c := range cands {
-		if d.seen[c.rel] {
+	// Files other than GitLab's are independent: parse them in parallel.
+	// GitLab files are parsed depth first with what they include.
+	var rels []string
+	var plats []Platform
+	at := make([]int, len(cands))
+	for i, c := range cands {
+		at[i] = -1
+		if c.plat != GitLab {
+			at[i] = len(rels)
+			rels = append(rels, c.rel)
+			plats = append(plats, c.plat)
+			d.seen[c.rel] = true
+		}
+	}
+	pre := d.loadAll(rels, plats)
+	for i, c := range cands {
+		if at[i] >= 0 {
+			d.add(pre[at[i]])
 			continue
 		}
-		if c.plat == GitLab {
+		if !d.seen[c.rel] {
 			d.gitlab(c.rel, 0, []string{c.rel})
-			continue
 		}
-		d.parse(c.rel, c.plat)
 	}
 	d.scripts()
 	return d.files, d.diags
@@ -179,39 +196,119 @@ func (d *discoverer) read(rel string) ([]byte, error) {
 	return data, nil
 }
 
-// parse reads and parses one file, adding it to the result; nil when it
-// could not be read.
-func (d *discoverer) parse(rel string, plat Platform) *File {
-	d.seen[rel] = true
+// loaded is one file read and parsed, or the diagnostics of failing to.
+type loaded struct {
+	rel   string
+	f     *File
+	diags []model.Diagnostic
+}
+
+func mkDiag(target string, format string, args ...any) model.Diagnostic {
+	return model.Diagnostic{Target: target, Message: fmt.Sprintf(format, args...)}
+}
+
+// load reads and parses one file. It only reads the discoverer, so loads
+// may run in parallel.
+func (d *discoverer) load(rel string, plat Platform) loaded {
+	l := loaded{rel: rel}
 	target := d.pathOf(rel)
 	data, err := d.read(rel)
 	if err != nil {
 		if errors.Is(err, ErrTooLarge) {
-			d.diag(target, 0, "%v; skipped", err)
+			l.diags = append(l.diags, mkDiag(target, "%v; skipped", err))
 		} else {
-			d.diag(target, 0, "cannot read: %v; skipped", err)
+			l.diags = append(l.diags, mkDiag(target, "cannot read: %v; skipped", err))
 		}
-		return nil
+		return l
+	}
+	if plat == ShellScript && !isShellScript(data) {
+		return l
 	}
 	f, ds, err := Parse(target, data, plat)
-	d.diags = append(d.diags, ds...)
+	l.diags = append(l.diags, ds...)
 	if err != nil {
 		switch {
 		case errors.Is(err, ErrTooLarge):
-			d.diag(target, 0, "%v; skipped", ErrTooLarge)
+			l.diags = append(l.diags, mkDiag(target, "%v; skipped", ErrTooLarge))
 		case errors.Is(err, ErrBinary):
-			d.diag(target, 0, "%v; skipped", ErrBinary)
+			l.diags = append(l.diags, mkDiag(target, "%v; skipped", ErrBinary))
 		default:
-			d.diag(target, 0, "%v; skipped", err)
+			l.diags = append(l.diags, mkDiag(target, "%v; skipped", err))
 		}
+		return l
+	}
+	l.f = f
+	return l
+}
+
+// isShellScript tells a called script from a binary (a built program) or
+// a script for another interpreter ("#!/usr/bin/env python3"), which are
+// skipped without a diagnostic: they are not shell code.
+func isShellScript(data []byte) bool {
+	if bytes.IndexByte(data, 0) >= 0 {
+		return false
+	}
+	if !bytes.HasPrefix(data, []byte("#!")) {
+		return true
+	}
+	first := data
+	if i := bytes.IndexByte(first, '\n'); i >= 0 {
+		first = first[:i]
+	}
+	return posixShell(shebangShell(string(first)))
+}
+
+// loadAll loads files in parallel; the results are in the order asked.
+func (d *discoverer) loadAll(rels []string, plats []Platform) []loaded {
+	out := make([]loaded, len(rels))
+	workers := runtime.GOMAXPROCS(0)
+	if workers > len(rels) {
+		workers = len(rels)
+	}
+	if workers <= 1 {
+		for i := range rels {
+			out[i] = d.load(rels[i], plats[i])
+		}
+		return out
+	}
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= len(rels) {
+					return
+				}
+				out[i] = d.load(rels[i], plats[i])
+			}
+		}()
+	}
+	wg.Wait()
+	return out
+}
+
+// add appends a loaded file and its diagnostics to the result.
+func (d *discoverer) add(l loaded) *File {
+	d.diags = append(d.diags, l.diags...)
+	if l.f == nil {
 		return nil
 	}
 	if d.rels == nil {
 		d.rels = map[*File]string{}
 	}
-	d.rels[f] = rel
-	d.files = append(d.files, f)
-	return f
+	d.rels[l.f] = l.rel
+	d.files = append(d.files, l.f)
+	return l.f
+}
+
+// parse reads and parses one file now, adding it to the result; nil when
+// it could not be read.
+func (d *discoverer) parse(rel string, plat Platform) *File {
+	d.seen[rel] = true
+	return d.add(d.load(rel, plat))
 }
 
 // gitlab parses a GitLab file and, depth first, the local files it
@@ -327,73 +424,53 @@ func globRE(pat string) (*regexp.Regexp, error) {
 	return regexp.Compile(b.String())
 }
 
-// scripts parses the shell scripts the parsed files call, transitively.
+// scripts parses the shell scripts the parsed files call, transitively,
+// level by level (each level in parallel).
 func (d *discoverer) scripts() {
 	full := false
 	n := 0
-	for i := 0; i < len(d.files); i++ {
-		f := d.files[i]
-		rel := d.rels[f]
-		for _, cs := range f.CalledScripts {
-			cands := []string{path.Clean(cs.Value)}
-			if f.Platform == ShellScript || f.Platform == Action {
-				cands = append(cands, path.Join(path.Dir(rel), cs.Value))
-			}
-			for _, c := range cands {
-				if !relativeInside(c) {
-					continue
+	for from := 0; from < len(d.files); {
+		to := len(d.files)
+		var rels []string
+		for _, f := range d.files[from:to] {
+			rel := d.rels[f]
+			for _, cs := range f.CalledScripts {
+				cands := []string{path.Clean(cs.Value)}
+				if f.Platform == ShellScript || f.Platform == Action {
+					cands = append(cands, path.Join(path.Dir(rel), cs.Value))
 				}
-				if d.seen[c] {
-					break
-				}
-				fi, err := os.Stat(filepath.Join(d.real, filepath.FromSlash(c)))
-				if err != nil || !fi.Mode().IsRegular() {
-					continue
-				}
-				if n >= maxScripts {
-					if !full {
-						full = true
-						d.diag(f.Path, cs.Pos.Line, "more than %d called scripts; %q and the rest are not read", maxScripts, c)
+				for _, c := range cands {
+					if !relativeInside(c) {
+						continue
 					}
+					if d.seen[c] {
+						break
+					}
+					fi, err := os.Stat(filepath.Join(d.real, filepath.FromSlash(c)))
+					if err != nil || !fi.Mode().IsRegular() {
+						continue
+					}
+					if n >= maxScripts {
+						if !full {
+							full = true
+							d.diag(f.Path, cs.Pos.Line, "more than %d called scripts; %q and the rest are not read", maxScripts, c)
+						}
+						break
+					}
+					n++
+					d.seen[c] = true
+					rels = append(rels, c)
 					break
 				}
-				n++
-				d.parseScript(c)
-				break
 			}
 		}
-	}
-}
-
-// parseScript parses a called script. A binary (a built program) or a
-// script for another interpreter ("#!/usr/bin/env python3") is skipped
-// without a diagnostic: it is not shell code.
-func (d *discoverer) parseScript(rel string) {
-	d.seen[rel] = true
-	data, err := d.read(rel)
-	if err != nil {
-		if errors.Is(err, ErrTooLarge) {
-			d.diag(d.pathOf(rel), 0, "%v; skipped", err)
+		plats := make([]Platform, len(rels))
+		for i := range plats {
+			plats[i] = ShellScript
 		}
-		return
-	}
-	if bytes.IndexByte(data, 0) >= 0 {
-		return
-	}
-	if bytes.HasPrefix(data, []byte("#!")) {
-		first := data
-		if i := bytes.IndexByte(first, '\n'); i >= 0 {
-			first = first[:i]
+		for _, l := range d.loadAll(rels, plats) {
+			d.add(l)
 		}
-		if !posixShell(shebangShell(string(first))) {
-			return
-		}
+		from = to
 	}
-	f, ds, err := Parse(d.pathOf(rel), data, ShellScript)
-	d.diags = append(d.diags, ds...)
-	if err != nil {
-		return
-	}
-	d.rels[f] = rel
-	d.files = append(d.files, f)
 }

@@ -135,6 +135,7 @@ func FuzzParseGitLab(f *testing.F) {
 	fuzzSeeds(f, "gitlab",
 		"include: [{local: a.yml}, 'b.yml', {project: p, ref: r, file: f}]\njob: {script: [[a], b]}\n",
 		"spec:\n  inputs: {}\n---\nj: {image: {name: x}, script: x}\n",
+		".t: {script: [a, ./b.sh], variables: {V: x}}\nj: {script: [!reference [.t, script]], variables: {W: !reference [.t, variables, V]}}\n",
 	)
 	f.Fuzz(func(t *testing.T, data []byte) { checkParse(t, data, GitLab) })
 }

@@ -21,8 +21,10 @@ var gitlabReserved = map[string]bool{
 // ".template" jobs included (they hold the scripts that "extends:" and
 // anchors pull into real jobs). "extends:" is not resolved. The default
 // image and services (default: or top-level) are added, with their own
-// positions, to each non-hidden job that names no image and does not use
-// "extends:" (whose template may set one); when no job receives them,
+// positions, to each non-hidden job that names no image and uses neither
+// "extends:" (whose template may set one) nor "trigger:" (a bridge job
+// runs no image); "inherit: default:" is honoured; when no job receives
+// them,
 // they go to a pseudo-job "default", which also holds the default
 // before_script/after_script steps. "!reference [.job, key]" tags are
 // resolved within the file (values from included files read as absent).
@@ -90,7 +92,7 @@ func (p *parser) gitlab(root *yaml.Node) {
 		id := p.keyStr(e)
 		if isNull(e.val) || e.val.Kind != yaml.MappingNode {
 			if !hidden {
-				p.diag(id.Pos.Line, "job %q must be a mapping, not %s", e.name, kindNameOrNull(e.val))
+				p.diag(id.Pos.Line, "job %q must be a mapping, not %s", e.name, kindName(e.val))
 			}
 			continue
 		}
@@ -123,13 +125,6 @@ func (p *parser) gitlab(root *yaml.Node) {
 		def.Pos = defKey.Pos
 		f.Jobs = append(f.Jobs, def)
 	}
-}
-
-func kindNameOrNull(n *yaml.Node) string {
-	if isNull(n) {
-		return "empty"
-	}
-	return kindName(n)
 }
 
 // glInherit reads "inherit: default:" (true, false or a list of keys):

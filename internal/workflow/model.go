@@ -70,7 +70,8 @@ type Ref struct {
 	Raw Str
 	// Kind: "action", "reusable-workflow", "docker", "image", "orb",
 	// "include-project", "include-remote", "include-template",
-	// "include-component", "local" (same repository).
+	// "include-component", "local" (same repository), and for CircleCI
+	// steps "builtin" (checkout, …), "orb-command", "command".
 	Kind string
 	// Name is the part before the version: "owner/repo[/path]", the image
 	// name, "ns/orb", the project path or URL.
@@ -179,7 +180,8 @@ type ActionMeta struct {
 	// Image is the Docker image of a docker action ("Dockerfile" or
 	// "docker://…").
 	Image *Ref
-	// Steps are the steps of a composite action (also in File.Jobs[0]).
+	// Inputs maps each input to its default (the steps of a composite
+	// action are File.Jobs[0]).
 	Inputs []KV
 }
 

@@ -450,6 +450,9 @@ func isNull(n *yaml.Node) bool {
 }
 
 func kindName(n *yaml.Node) string {
+	if isNull(n) {
+		return "empty"
+	}
 	switch n.Kind {
 	case yaml.MappingNode:
 		return "a mapping"
