@@ -124,23 +124,16 @@ func contains(list []string, s string) bool {
 }
 
 // collectPipelines finds and parses the pipeline files of the paths.
+// Files named explicitly (or under a directory with --platform) are read
+// and parsed in parallel.
 func collectPipelines(paths []string, force wf.Platform) ([]*wf.File, []model.Diagnostic, error) {
 	var files []*wf.File
 	var diags []model.Diagnostic
-	parseOne := func(p string, plat wf.Platform) {
-		data, err := readPipelineFile(p)
-		if err != nil {
-			diags = append(diags, model.Diagnostic{Target: p, Message: err.Error()})
-			return
-		}
-		file, ds, err := wf.Parse(p, data, plat)
-		diags = append(diags, ds...)
-		if err != nil {
-			diags = append(diags, model.Diagnostic{Target: p, Message: err.Error()})
-			return
-		}
-		files = append(files, file)
+	type pending struct {
+		path string
+		plat wf.Platform
 	}
+	var todo []pending
 	for _, p := range paths {
 		st, err := os.Stat(p)
 		if err != nil {
@@ -158,7 +151,7 @@ func collectPipelines(paths []string, force wf.Platform) ([]*wf.File, []model.Di
 			for _, e := range ents {
 				ext := strings.ToLower(filepath.Ext(e.Name()))
 				if e.Type().IsRegular() && (ext == ".yml" || ext == ".yaml" || force == wf.ShellScript && ext == ".sh") {
-					parseOne(filepath.Join(p, e.Name()), force)
+					todo = append(todo, pending{filepath.Join(p, e.Name()), force})
 				}
 			}
 		default:
@@ -169,15 +162,37 @@ func collectPipelines(paths []string, force wf.Platform) ([]*wf.File, []model.Di
 			if plat == "" {
 				return nil, nil, usagef("cannot tell which CI system %q belongs to; give --platform (%s)", p, strings.Join(platforms, ", "))
 			}
-			parseOne(p, plat)
+			todo = append(todo, pending{p, plat})
+		}
+	}
+	parsed := make([]*wf.File, len(todo))
+	pdiags := make([][]model.Diagnostic, len(todo))
+	parallel(len(todo), func(i int) {
+		p := todo[i].path
+		data, err := readPipelineFile(p)
+		if err != nil {
+			pdiags[i] = []model.Diagnostic{{Target: p, Message: err.Error()}}
+			return
+		}
+		file, ds, err := wf.Parse(p, data, todo[i].plat)
+		pdiags[i] = ds
+		if err != nil {
+			pdiags[i] = append(pdiags[i], model.Diagnostic{Target: p, Message: err.Error()})
+			return
+		}
+		parsed[i] = file
+	})
+	for i := range todo {
+		diags = append(diags, pdiags[i]...)
+		if parsed[i] != nil {
+			files = append(files, parsed[i])
 		}
 	}
 	return files, diags, nil
 }
 
-// checkPipelines runs the rules over every file, in parallel.
-func checkPipelines(files []*wf.File, rc *wfrules.Context, list []wfrules.Rule) []model.Result {
-	out := make([]model.Result, len(files))
+// parallel calls fn(0..n-1) on GOMAXPROCS goroutines.
+func parallel(n int, fn func(i int)) {
 	var wg sync.WaitGroup
 	next := make(chan int)
 	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
@@ -185,15 +200,21 @@ func checkPipelines(files []*wf.File, rc *wfrules.Context, list []wfrules.Rule) 
 		go func() {
 			defer wg.Done()
 			for i := range next {
-				out[i] = judgePipeline(files[i], rc, list)
+				fn(i)
 			}
 		}()
 	}
-	for i := range files {
+	for i := 0; i < n; i++ {
 		next <- i
 	}
 	close(next)
 	wg.Wait()
+}
+
+// checkPipelines runs the rules over every file, in parallel.
+func checkPipelines(files []*wf.File, rc *wfrules.Context, list []wfrules.Rule) []model.Result {
+	out := make([]model.Result, len(files))
+	parallel(len(files), func(i int) { out[i] = judgePipeline(files[i], rc, list) })
 	return out
 }
 

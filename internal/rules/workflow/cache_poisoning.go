@@ -60,9 +60,15 @@ func publishes(j *wf.Job) bool {
 			}
 			return true
 		}
-		if s.Run != nil && publishCmd.MatchString(s.Run.Text) {
+		if s.Run != nil && mayPublish(s.Run.Text) && publishCmd.MatchString(s.Run.Text) {
 			return true
 		}
 	}
 	return false
+}
+
+// mayPublish is a cheap filter before publishCmd.
+func mayPublish(t string) bool {
+	return strings.Contains(t, "publish") || strings.Contains(t, "upload") || strings.Contains(t, "push") ||
+		strings.Contains(t, "goreleaser") || strings.Contains(t, "release")
 }

@@ -43,7 +43,7 @@ func (Provenance) Check(_ *Context, f *wf.File, r *rules.Reporter) {
 					r.Report(at(f, kv.Value.Pos, model.Medium, "PyPI upload with \"attestations: false\": remove it so the release carries provenance"))
 				}
 			}
-			if s.Run == nil {
+			if s.Run == nil || !strings.Contains(s.Run.Text, "publish") && !strings.Contains(s.Run.Text, "upload") {
 				continue
 			}
 			for i, line := range strings.Split(s.Run.Text, "\n") {

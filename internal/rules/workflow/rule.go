@@ -11,6 +11,7 @@ import (
 	"github.com/airlock-sec/airlock/internal/model"
 	"github.com/airlock-sec/airlock/internal/rules"
 	wf "github.com/airlock-sec/airlock/internal/workflow"
+	"github.com/airlock-sec/airlock/internal/workflow/install"
 )
 
 // Context is what a rule may know beyond the file.
@@ -18,6 +19,23 @@ type Context struct {
 	// Pins maps "owner/repo@ref" to the commit SHA the ref pointed at
 	// (from `--resolve-from`); nil when unknown.
 	Pins map[string]string
+
+	// installs caches the install analysis of each script of the file
+	// being checked (several rules need it); Run makes one per file.
+	installs map[*wf.Script][]install.Finding
+}
+
+// installsOf analyzes a script's installs once per file.
+func (c *Context) installsOf(s *wf.Script) []install.Finding {
+	if c == nil || c.installs == nil {
+		return install.Analyze(s.Text, s.Shell)
+	}
+	if r, ok := c.installs[s]; ok {
+		return r
+	}
+	r := install.Analyze(s.Text, s.Shell)
+	c.installs[s] = r
+	return r
 }
 
 // Rule checks one pipeline file.
@@ -53,6 +71,11 @@ func List() []Rule {
 // "# airlock: ignore[rule] reason" comment on the finding's line or the
 // line above), and sorts by line.
 func Run(c *Context, f *wf.File, list []Rule) (kept []model.Finding, suppressed int) {
+	fc := Context{installs: map[*wf.Script][]install.Finding{}}
+	if c != nil {
+		fc.Pins = c.Pins
+	}
+	c = &fc
 	for _, rule := range list {
 		rep := rules.NewReporter(rule.Meta())
 		rule.Check(c, f, rep)
@@ -163,6 +186,9 @@ var secretRef = regexp.MustCompile(`(?i)secrets\s*(?:\.\s*([A-Za-z_][A-Za-z0-9_-
 
 // secretsIn lists the secret names a text's expressions name.
 func secretsIn(s string) []string {
+	if !strings.Contains(s, "secrets") {
+		return nil
+	}
 	var out []string
 	for _, m := range expr.FindAllStringSubmatch(s, -1) {
 		for _, sm := range secretRef.FindAllStringSubmatch(m[1], -1) {

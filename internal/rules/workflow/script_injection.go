@@ -32,7 +32,13 @@ var untrustedCtx = regexp.MustCompile(`(?i)\bgithub\.(head_ref|event\.(issue\.(t
 
 func (ScriptInjection) Check(_ *Context, f *wf.File, r *rules.Reporter) {
 	checkText := func(text string, pos func(line, col int) wf.Pos, where string) {
+		if !strings.Contains(text, "${{") {
+			return
+		}
 		for i, line := range strings.Split(text, "\n") {
+			if !strings.Contains(line, "${{") {
+				continue
+			}
 			for _, m := range expr.FindAllStringSubmatchIndex(line, -1) {
 				inner := line[m[2]:m[3]]
 				if u := untrustedCtx.FindString(inner); u != "" {

@@ -33,6 +33,9 @@ func (SecretsExposure) Check(_ *Context, f *wf.File, r *rules.Reporter) {
 		if strings.HasPrefix(strings.TrimSpace(line), "#") {
 			continue
 		}
+		if !strings.Contains(line, "secrets") {
+			continue // cheap filter before the regular expressions
+		}
 		if loc := toJSONSecrets.FindStringIndex(line); loc != nil {
 			r.Report(at(f, wf.Pos{Line: i + 1, Col: loc[0] + 1}, model.High, "\"toJSON(secrets)\" exposes every secret to this step: pass the secrets it needs by name"))
 		}

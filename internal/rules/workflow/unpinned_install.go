@@ -4,7 +4,6 @@ import (
 	"github.com/airlock-sec/airlock/internal/model"
 	"github.com/airlock-sec/airlock/internal/rules"
 	wf "github.com/airlock-sec/airlock/internal/workflow"
-	"github.com/airlock-sec/airlock/internal/workflow/install"
 )
 
 // UnpinnedInstall reports tools installed without a version or run
@@ -37,13 +36,13 @@ func installSeverity(kind string) model.Severity {
 	return model.Medium
 }
 
-func (UnpinnedInstall) Check(_ *Context, f *wf.File, r *rules.Reporter) {
+func (UnpinnedInstall) Check(c *Context, f *wf.File, r *rules.Reporter) {
 	for _, j := range f.Jobs {
 		for _, s := range j.Steps {
 			if s.Run == nil {
 				continue
 			}
-			for _, in := range install.Analyze(s.Run.Text, s.Run.Shell) {
+			for _, in := range c.installsOf(s.Run) {
 				fd := at(f, scriptPos(s.Run, in.Line, in.Col), installSeverity(in.Kind), in.Message)
 				fd.Evidence = in.Command
 				r.Report(fd)

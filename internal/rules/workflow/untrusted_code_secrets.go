@@ -6,7 +6,6 @@ import (
 	"github.com/airlock-sec/airlock/internal/model"
 	"github.com/airlock-sec/airlock/internal/rules"
 	wf "github.com/airlock-sec/airlock/internal/workflow"
-	"github.com/airlock-sec/airlock/internal/workflow/install"
 )
 
 // UntrustedCodeSecrets reports jobs that hold secrets while running code
@@ -29,7 +28,7 @@ func (UntrustedCodeSecrets) Meta() rules.Meta {
 	}
 }
 
-func (UntrustedCodeSecrets) Check(_ *Context, f *wf.File, r *rules.Reporter) {
+func (UntrustedCodeSecrets) Check(c *Context, f *wf.File, r *rules.Reporter) {
 	for _, j := range f.Jobs {
 		secrets := jobSecrets(f, j)
 		if len(secrets) == 0 {
@@ -44,7 +43,7 @@ func (UntrustedCodeSecrets) Check(_ *Context, f *wf.File, r *rules.Reporter) {
 				break
 			}
 			if s.Run != nil {
-				for _, in := range install.Analyze(s.Run.Text, s.Run.Shell) {
+				for _, in := range c.installsOf(s.Run) {
 					if in.Kind == "pip-self" {
 						continue
 					}

@@ -79,11 +79,11 @@ func quoteList(vs []string) string {
 }
 
 // pinHint shows how to pin: `"trivy=<version>"`, or for several packages
-// `each, e.g. "curl=<version>"`.
+// `each package like "curl=<version>"`.
 func pinHint(names []string, format string) string {
 	h := fmt.Sprintf("%q", fmt.Sprintf(format, names[0]))
 	if len(names) > 1 {
-		return "each package (e.g. " + h + ")"
+		return "each package like " + h
 	}
 	return h
 }
@@ -332,8 +332,12 @@ func (a *analyzer) pip(c *cmd, args []val, label string) {
 		c.hasEnv("PIP_CONSTRAINT", "PIP_NO_INDEX", "UV_CONSTRAINT", "UV_OVERRIDE", "UV_OFFLINE") {
 		return
 	}
-	var specs, names, selfSpecs, selfNames []string
+	var specs, names, selfSpecs, selfNames, vcs []string
 	for _, i := range p.pos[1:] {
+		if movingVCS(args[i]) {
+			vcs = append(vcs, args[i].s)
+			continue
+		}
 		name, ok := pipReq(args[i])
 		if !ok {
 			continue
@@ -351,10 +355,45 @@ func (a *analyzer) pip(c *cmd, args []val, label string) {
 		a.report("pip", c, names, fmt.Sprintf("%q installs %s without an exact version: pin %s (with --require-hashes to check hashes) or install from a hashed requirements file",
 			label, quoteList(specs), pinHint(names, "%s==<version>")))
 	}
+	if len(vcs) > 0 {
+		a.report("pip", c, vcs, fmt.Sprintf("%q installs %s from a moving branch: pin a commit (%q)",
+			label, quoteList(vcs), "…@<commit>"))
+	}
 	if len(selfNames) > 0 {
 		a.report("pip-self", c, selfNames, fmt.Sprintf("%q upgrades the installer's own %s without an exact version: pin %s",
 			label, quoteList(selfSpecs), pinHint(selfNames, "%s==<version>")))
 	}
+}
+
+// movingVCS reports a pip VCS requirement that follows a branch: no
+// "@ref" after the repository path, or a branch name such as main.
+func movingVCS(v val) bool {
+	s := v.s
+	low := strings.ToLower(s)
+	if v.dyn || !(strings.HasPrefix(low, "git+") || strings.HasPrefix(low, "hg+")) {
+		return false
+	}
+	if i := strings.IndexAny(s, "#"); i >= 0 {
+		s = s[:i]
+	}
+	i := strings.Index(s, "://")
+	if i < 0 {
+		return false
+	}
+	rest := s[i+3:]
+	slash := strings.IndexByte(rest, '/')
+	if slash < 0 {
+		return false
+	}
+	at := strings.LastIndexByte(rest[slash:], '@')
+	if at < 0 {
+		return true
+	}
+	switch strings.ToLower(rest[slash+at+1:]) {
+	case "main", "master", "head", "develop", "dev", "trunk", "default", "tip":
+		return true
+	}
+	return false
 }
 
 // pythonModule handles `python -m pip|pipx|uv …`.
@@ -687,11 +726,11 @@ func (a *analyzer) npx(c *cmd, args []val, label string, always bool) {
 		label, quoteList(specs), pinHint(names, "%s@<version>")))
 }
 
-var yarnSpec = optSpec{short: "p", long: set("prefix", "global-folder", "cache-folder", "registry", "network-timeout", "mutex", "modules-folder", "cwd", "use-yarnrc", "package")}
+var yarnSpec = optSpec{long: set("prefix", "global-folder", "cache-folder", "registry", "network-timeout", "mutex", "modules-folder", "cwd", "use-yarnrc")}
 
 func (a *analyzer) yarn(c *cmd) {
 	args := c.rest()
-	p := scan(args, optSpec{long: yarnSpec.long})
+	p := scan(args, yarnSpec)
 	if len(p.pos) == 0 || args[p.pos[0]].dyn {
 		return
 	}

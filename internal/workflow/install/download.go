@@ -477,7 +477,7 @@ func (a *analyzer) pipeFlow(elems []*syntax.Stmt, m *mapper) {
 			}
 		case "tar", "bsdtar":
 			if t := parseTar(c.rest()); t.extract && (t.file == "" || t.file == "-") {
-				a.recordArchive(&download{path: "", url: url, tool: f.tool, start: fc.start, end: fc.end}, t.dir, c)
+				a.recordArchive(&download{path: "", url: url, tool: f.tool, start: fc.start, end: fc.end}, t.dir)
 			}
 		}
 		if j == len(elems)-1 {
@@ -573,7 +573,7 @@ func containsStr(list []string, s string) bool {
 	return false
 }
 
-func (a *analyzer) recordArchive(d *download, dir string, c *cmd) {
+func (a *analyzer) recordArchive(d *download, dir string) {
 	hint := strings.ToLower(d.url + " " + d.path)
 	a.dl.archives = append(a.dl.archives, &archive{dl: d, dir: normPath(dir), hint: hint})
 	if len(a.dl.archives) > maxTracked {
@@ -866,7 +866,7 @@ func (a *analyzer) track(s *syntax.Stmt, c *cmd, m *mapper) {
 		t := parseTar(args)
 		if t.extract && t.file != "" {
 			if d := a.pending(val{s: t.file, glob: strings.ContainsAny(t.file, "*?[")}); d != nil {
-				a.recordArchive(d, t.dir, c)
+				a.recordArchive(d, t.dir)
 			}
 		}
 	case n == "unzip" || n == "7z" || n == "7za":
@@ -883,7 +883,7 @@ func (a *analyzer) track(s *syntax.Stmt, c *cmd, m *mapper) {
 			}
 		}
 		if file != nil {
-			a.recordArchive(file, dir, c)
+			a.recordArchive(file, dir)
 		}
 	case n == "gunzip" || n == "bunzip2" || n == "unxz" || n == "unzstd" || (n == "gzip" || n == "xz" || n == "zstd" || n == "bzip2") && hasFlag(args, "-d"):
 		for _, v := range args {
@@ -904,7 +904,7 @@ func (a *analyzer) track(s *syntax.Stmt, c *cmd, m *mapper) {
 		}
 		for _, v := range args[1:] {
 			if d := a.pending(v); d != nil && inBinDir(normPath(v.s)) {
-				a.reportExec(d, "installed", c)
+				a.reportExec(d, "made executable", c)
 				return
 			}
 		}

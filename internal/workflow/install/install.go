@@ -413,13 +413,23 @@ func (a *analyzer) parseFrom(start int) (int, bool) {
 	}
 	m := &mapper{base: start}
 	lastEnd := 0
-	err := a.parser.Stmts(strings.NewReader(sub), func(st *syntax.Stmt) bool {
-		a.stmt(st, m)
-		if e := int(st.End().Offset()); e > lastEnd {
-			lastEnd = e
+	var err error
+	// The loop never stops the iterator early: mvdan.cc/sh v3.14.1 yields
+	// a statement together with its error and then yields the error
+	// again, which panics ("range function continued iteration") when the
+	// first yield returned false, as Parser.Stmts does.
+	for st, e := range a.parser.StmtsSeq(strings.NewReader(sub)) {
+		if e != nil && err == nil {
+			err = e
 		}
-		return true
-	})
+		if err != nil || st == nil {
+			continue
+		}
+		a.stmt(st, m)
+		if end := int(st.End().Offset()); end > lastEnd {
+			lastEnd = end
+		}
+	}
 	if err == nil {
 		return len(a.text), true
 	}
@@ -624,8 +634,9 @@ func (a *analyzer) skipHeredoc(off, to int, delim string) int {
 
 // nestingDepth estimates how deeply text nests brackets, braces,
 // parentheses, substitutions and compound commands, skipping quoted
-// strings and comments. It is an upper-bound guard for the parser, not a
-// parser.
+// strings, comments and heredoc bodies, and counting keywords only where
+// a command starts. It is an upper-bound guard for the parser (which
+// recurses per level), not a parser.
 func nestingDepth(s string) int {
 	depth, max := 0, 0
 	up := func() {
@@ -639,6 +650,8 @@ func nestingDepth(s string) int {
 			depth--
 		}
 	}
+	atCmd := true
+	var heredocs []string // delimiters whose bodies start at the next line
 	for i := 0; i < len(s); i++ {
 		c := s[i]
 		switch {
@@ -650,6 +663,7 @@ func nestingDepth(s string) int {
 			} else {
 				i = len(s)
 			}
+			atCmd = false
 		case c == '"':
 			// inside double quotes only substitutions nest
 			for i++; i < len(s) && s[i] != '"'; i++ {
@@ -665,31 +679,91 @@ func nestingDepth(s string) int {
 					down()
 				}
 			}
+			atCmd = false
 		case c == '#' && (i == 0 || s[i-1] == ' ' || s[i-1] == '\t' || s[i-1] == '\n' || s[i-1] == ';'):
 			if j := strings.IndexByte(s[i:], '\n'); j >= 0 {
-				i += j
+				i += j - 1
 			} else {
 				i = len(s)
 			}
+		case c == '\n':
+			atCmd = true
+			for _, d := range heredocs {
+				i = skipBody(s, i+1, d) - 1
+			}
+			heredocs = heredocs[:0]
+		case c == '<' && i+1 < len(s) && s[i+1] == '<' && (i+2 >= len(s) || s[i+2] != '<'):
+			j := i + 2
+			if j < len(s) && s[j] == '-' {
+				j++
+			}
+			for j < len(s) && (s[j] == ' ' || s[j] == '\t') {
+				j++
+			}
+			k := j
+			for k < len(s) && !strings.ContainsRune(" \t\n;&|<>()", rune(s[k])) {
+				k++
+			}
+			if d := strings.Trim(s[j:k], `'"\`); d != "" && len(heredocs) < 16 {
+				heredocs = append(heredocs, d)
+			}
+			i = k - 1
 		case c == '(' || c == '{' || c == '[':
 			up()
+			atCmd = true
 		case c == ')' || c == '}' || c == ']':
 			down()
-		case c >= 'a' && c <= 'z' && (i == 0 || !isWordByte(s[i-1])):
+			atCmd = true
+		case c == ';' || c == '&' || c == '|':
+			atCmd = true
+		case c == ' ' || c == '\t':
+		default:
 			j := i
 			for j < len(s) && isWordByte(s[j]) {
 				j++
 			}
-			switch s[i:j] {
-			case "if", "case", "while", "until", "for", "select":
-				up()
-			case "fi", "esac", "done":
-				down()
+			if j == i {
+				atCmd = false
+				continue
+			}
+			w := s[i:j]
+			if atCmd {
+				switch w {
+				case "if", "case", "while", "until", "for", "select":
+					up()
+				case "fi", "esac", "done":
+					down()
+				}
+			}
+			switch w {
+			case "then", "do", "else", "elif", "if", "while", "until", "!", "time":
+				atCmd = true
+			default:
+				atCmd = false
 			}
 			i = j - 1
 		}
 	}
 	return max
+}
+
+// skipBody returns the offset after the heredoc body starting at i, whose
+// last line is delim (leading tabs allowed).
+func skipBody(s string, i int, delim string) int {
+	for i < len(s) {
+		e := strings.IndexByte(s[i:], '\n')
+		line := s[i:]
+		next := len(s)
+		if e >= 0 {
+			line = s[i : i+e]
+			next = i + e + 1
+		}
+		if strings.TrimLeft(line, "\t") == delim {
+			return next
+		}
+		i = next
+	}
+	return len(s)
 }
 
 func isWordByte(c byte) bool {

@@ -59,8 +59,11 @@ func (a *analyzer) render(w *syntax.Word, m *mapper) val {
 	var v val
 	var b strings.Builder
 	for _, part := range w.Parts {
-		if a.inTemplate(m.abs(off(part.Pos())), m.abs(off(part.End()))) {
+		// A CI template expression is dynamic and shown as written.
+		if t, ok := a.templateText(part, m); ok {
 			v.dyn = true
+			b.WriteString(t)
+			continue
 		}
 		switch p := part.(type) {
 		case *syntax.Lit:
@@ -72,6 +75,11 @@ func (a *analyzer) render(w *syntax.Word, m *mapper) val {
 			b.WriteString(p.Value)
 		case *syntax.DblQuoted:
 			for _, q := range p.Parts {
+				if t, ok := a.templateText(q, m); ok {
+					v.dyn = true
+					b.WriteString(t)
+					continue
+				}
 				if l, ok := q.(*syntax.Lit); ok {
 					unescape(&b, l.Value, true)
 					continue
@@ -89,6 +97,26 @@ func (a *analyzer) render(w *syntax.Word, m *mapper) val {
 	}
 	v.s = b.String()
 	return v
+}
+
+// templateText returns the text as written of a word part that holds a
+// CI template expression (without the quotes of a quoted part).
+func (a *analyzer) templateText(part syntax.WordPart, m *mapper) (string, bool) {
+	if len(a.tmpl) == 0 {
+		return "", false
+	}
+	start, end := m.abs(off(part.Pos())), m.abs(off(part.End()))
+	if !a.inTemplate(start, end) {
+		return "", false
+	}
+	switch part.(type) {
+	case *syntax.SglQuoted, *syntax.DblQuoted:
+		start, end = start+1, end-1
+	}
+	if start < 0 || end > len(a.disp) || start > end {
+		return "", true
+	}
+	return a.disp[start:end], true
 }
 
 func (a *analyzer) renderExpansion(b *strings.Builder, part syntax.WordPart, m *mapper) {
