@@ -10,6 +10,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"runtime"
+	"runtime/debug"
 	"sort"
 	"strings"
 	"sync"
@@ -26,6 +27,11 @@ var platforms = []string{string(wf.GitHub), string(wf.Action), string(wf.GitLab)
 func runCI(args []string, stdout, stderr io.Writer) (int, error) {
 	if len(args) > 0 && args[0] == "pin" {
 		return runCIPin(args[1:], stdout, stderr)
+	}
+	if os.Getenv("GOGC") == "" {
+		// pipeline files are small and parsed all at once: collecting
+		// less often saves CPU; the soft memory limit still bounds RSS
+		defer debug.SetGCPercent(debug.SetGCPercent(400))
 	}
 	fs := flag.NewFlagSet("ci", flag.ContinueOnError)
 	format := fs.String("format", "text", "output format: "+strings.Join(report.Formats(), ", "))

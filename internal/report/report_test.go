@@ -2,6 +2,8 @@ package report
 
 import (
 	"bytes"
+	"encoding/json"
+	"fmt"
 	"flag"
 	"os"
 	"path/filepath"
@@ -371,4 +373,26 @@ func FuzzReadJSON(f *testing.F) {
 			t.Fatalf("json not stable:\n%s\n---\n%s", js.Bytes(), js2.Bytes())
 		}
 	})
+}
+
+func TestParallelJSONIdentical(t *testing.T) {
+	rep := &model.Report{SchemaVersion: model.SchemaVersion, Tool: model.Tool{Name: "airlock", Version: "x"}, Diagnostics: []model.Diagnostic{{Message: "d <&>"}}}
+	for i := 0; i < 150; i++ {
+		rep.Packages = append(rep.Packages, model.Result{Package: model.Package{Ecosystem: model.PyPI, Name: fmt.Sprintf("p%d", i), Path: "a\n\"b\" <x>"}, Verdict: model.Warn,
+			Findings: []model.Finding{{Rule: "static/x", Path: "f.py", Line: i, Message: "m & <n>", Evidence: "e\u2028\"", Layers: []string{"base64"}}}})
+	}
+	rep.Summarize()
+	var one, par bytes.Buffer
+	enc := json.NewEncoder(&one)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(rep); err != nil {
+		t.Fatal(err)
+	}
+	if err := writeJSONParallel(&par, rep); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(one.Bytes(), par.Bytes()) {
+		t.Fatalf("parallel JSON differs from one encoder's:\n%s\n---\n%s", one.String()[:600], par.String()[:600])
+	}
 }

@@ -54,12 +54,27 @@ type Finding struct {
 // "python" and other non-POSIX shells return nil). Analyze never panics
 // and runs in time roughly linear in the size of the script.
 func Analyze(script string, shell string) []Finding {
-	if !posixShell(shell) || strings.TrimSpace(script) == "" {
+	if !posixShell(shell) || strings.TrimSpace(script) == "" || !mayInstall(script) {
 		return nil
 	}
 	a := newAnalyzer(script)
 	a.run()
 	return a.result()
+}
+
+// installWords are the words without which no command this package
+// reports can occur: every package-manager verb, global flag, runner and
+// downloader it knows. Most CI scripts (make, npm test, go build) have
+// none, and skip parsing.
+var installWords = []string{"install", "add", "curl", "wget", "npx", "dlx", "uvx", "bunx", "exec", "pipx", "pip", "uv", "go", "gem", "cargo", "brew", "apk", "apt", "yum", "dnf", " i ", "\ti ", "-g", "--global", "upgrade", "get "}
+
+func mayInstall(script string) bool {
+	for _, w := range installWords {
+		if strings.Contains(script, w) {
+			return true
+		}
+	}
+	return false
 }
 
 // posixShell reports whether a step's shell runs POSIX shell code. A
