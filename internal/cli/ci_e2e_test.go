@@ -219,3 +219,52 @@ func TestE2ECIHostileYAML(t *testing.T) {
 		t.Fatalf("want diagnostics for the hostile files: %+v", rep.Diagnostics)
 	}
 }
+
+func TestE2ECIPin(t *testing.T) {
+	root := writeRepo(t, map[string]string{".github/workflows/ci.yml": `on: push
+permissions: {}
+jobs:
+  scan:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4 # keep me
+      - uses: "aquasecurity/trivy-action@0.35.0"
+      - uses: ./local
+      - uses: docker://alpine:3.20
+`})
+	mapFile := filepath.Join(t.TempDir(), "pins.txt")
+	writeFile(t, mapFile, []byte("actions/checkout@v4 11bd71901bbe5b1630ceea73d27597364c9af683 v4.2.2\naquasecurity/trivy-action@0.35.0 57a97c7e7821a5776cebc9bb87c984fa69cba8f1\n"))
+	wfPath := filepath.Join(root, ".github", "workflows", "ci.yml")
+	before := string(readTestFile(t, wfPath))
+	r := runCLI(t, "ci", "pin", "--dry-run", "--resolve-from", mapFile, root)
+	mustCode(t, r, ExitOK)
+	if !strings.Contains(r.stdout, "+      - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2") || string(readTestFile(t, wfPath)) != before {
+		t.Fatalf("dry run:\n%s", r.stdout)
+	}
+	mustCode(t, runCLI(t, "ci", "pin", "--resolve-from", mapFile, root), ExitOK)
+	after := string(readTestFile(t, wfPath))
+	for _, want := range []string{
+		"actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2 # keep me",
+		`"aquasecurity/trivy-action@57a97c7e7821a5776cebc9bb87c984fa69cba8f1" # 0.35.0`,
+		"uses: ./local", "uses: docker://alpine:3.20",
+	} {
+		if !strings.Contains(after, want) {
+			t.Errorf("pinned file lacks %q:\n%s", want, after)
+		}
+	}
+	// idempotent, and the pinned workflow no longer has unpinned actions
+	r = runCLI(t, "ci", "pin", "--resolve-from", mapFile, root)
+	mustCode(t, r, ExitOK)
+	if string(readTestFile(t, wfPath)) != after || !strings.Contains(r.stderr, "pinned 0 reference(s)") {
+		t.Fatalf("second pin changed the file or said: %s", r.stderr)
+	}
+	_, fs := ciFindings(t, "--fail-on", "never", root)
+	for _, f := range fs {
+		if f.Rule == "workflow/unpinned-action" {
+			t.Errorf("still unpinned after pin: %+v", f)
+		}
+	}
+	// a ref the map lacks: left alone, exit 2
+	writeFile(t, filepath.Join(root, ".github", "workflows", "other.yml"), []byte("on: push\njobs:\n  a:\n    runs-on: x\n    steps:\n      - uses: unknown/thing@v9\n"))
+	mustCode(t, runCLI(t, "ci", "pin", "--resolve-from", mapFile, root), ExitUsage)
+}
