@@ -89,13 +89,23 @@ func runCI(args []string, stdout, stderr io.Writer) (int, error) {
 		}
 		rc.Pins = m.Pins()
 	}
-	files, diags, err := collectPipelines(paths, wf.Platform(*platform))
+	var mu sync.Mutex
+	var results []model.Result
+	judge := func(f *wf.File) {
+		r := judgePipeline(f, rc, kept)
+		mu.Lock()
+		results = append(results, r)
+		mu.Unlock()
+	}
+	files, diags, err := collectPipelines(paths, wf.Platform(*platform), judge)
 	if err != nil {
 		return ExitUsage, err
 	}
 	rep := &model.Report{SchemaVersion: model.SchemaVersion, Tool: model.Tool{Name: "airlock", Version: Version},
-		Packages: []model.Result{}, Diagnostics: append([]model.Diagnostic{}, diags...)}
-	rep.Packages = checkPipelines(files, rc, kept)
+		Packages: results, Diagnostics: append([]model.Diagnostic{}, diags...)}
+	if rep.Packages == nil {
+		rep.Packages = []model.Result{}
+	}
 	sort.SliceStable(rep.Packages, func(i, j int) bool {
 		a, b := rep.Packages[i], rep.Packages[j]
 		if a.Verdict.Rank() != b.Verdict.Rank() {
@@ -131,8 +141,10 @@ func contains(list []string, s string) bool {
 
 // collectPipelines finds and parses the pipeline files of the paths.
 // Files named explicitly (or under a directory with --platform) are read
-// and parsed in parallel.
-func collectPipelines(paths []string, force wf.Platform) ([]*wf.File, []model.Diagnostic, error) {
+// and parsed in parallel. When each is set, it is called for every file
+// as soon as it is parsed, on the parsing goroutine, so that parsing and
+// checking overlap.
+func collectPipelines(paths []string, force wf.Platform, each func(*wf.File)) ([]*wf.File, []model.Diagnostic, error) {
 	var files []*wf.File
 	var diags []model.Diagnostic
 	type pending struct {
@@ -171,6 +183,10 @@ func collectPipelines(paths []string, force wf.Platform) ([]*wf.File, []model.Di
 			todo = append(todo, pending{p, plat})
 		}
 	}
+	if each != nil {
+		found := files
+		parallel(len(found), func(i int) { each(found[i]) })
+	}
 	parsed := make([]*wf.File, len(todo))
 	pdiags := make([][]model.Diagnostic, len(todo))
 	parallel(len(todo), func(i int) {
@@ -187,6 +203,9 @@ func collectPipelines(paths []string, force wf.Platform) ([]*wf.File, []model.Di
 			return
 		}
 		parsed[i] = file
+		if each != nil {
+			each(file)
+		}
 	})
 	for i := range todo {
 		diags = append(diags, pdiags[i]...)
@@ -215,13 +234,6 @@ func parallel(n int, fn func(i int)) {
 	}
 	close(next)
 	wg.Wait()
-}
-
-// checkPipelines runs the rules over every file, in parallel.
-func checkPipelines(files []*wf.File, rc *wfrules.Context, list []wfrules.Rule) []model.Result {
-	out := make([]model.Result, len(files))
-	parallel(len(files), func(i int) { out[i] = judgePipeline(files[i], rc, list) })
-	return out
 }
 
 // judgePipeline turns a file's findings into a result. A pipeline's
@@ -299,7 +311,7 @@ func runCIPin(args []string, stdout, stderr io.Writer) (int, error) {
 		}
 		res = pin.NewGitHubResolver(*apiURL, tok, nil)
 	}
-	files, diags, err := collectPipelines(paths, "")
+	files, diags, err := collectPipelines(paths, "", nil)
 	if err != nil {
 		return ExitUsage, err
 	}

@@ -66,7 +66,7 @@ func Analyze(script string, shell string) []Finding {
 // reports can occur: every package-manager verb, global flag, runner and
 // downloader it knows. Most CI scripts (make, npm test, go build) have
 // none, and skip parsing.
-var installWords = []string{"install", "add", "curl", "wget", "npx", "dlx", "uvx", "bunx", "exec", "pipx", "pip", "uv", "go", "gem", "cargo", "brew", "apk", "apt", "yum", "dnf", " i ", "\ti ", "-g", "--global", "upgrade", "get "}
+var installWords = []string{"install", "add", "curl", "wget", "npx", "dlx", "uvx", "bunx", "exec", "pipx", "pip", "uv ", "go run", "go get", "gem", "cargo", "brew", "apk", "apt", "yum", "dnf", " i ", "\ti ", "-g", "--global", "upgrade"}
 
 func mayInstall(script string) bool {
 	for _, w := range installWords {
