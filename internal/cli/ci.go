@@ -106,6 +106,7 @@ func runCI(args []string, stdout, stderr io.Writer) (int, error) {
 	if rep.Packages == nil {
 		rep.Packages = []model.Result{}
 	}
+	sort.SliceStable(rep.Diagnostics, func(i, j int) bool { return rep.Diagnostics[i].Target < rep.Diagnostics[j].Target })
 	sort.SliceStable(rep.Packages, func(i, j int) bool {
 		a, b := rep.Packages[i], rep.Packages[j]
 		if a.Verdict.Rank() != b.Verdict.Rank() {
@@ -150,6 +151,7 @@ func collectPipelines(paths []string, force wf.Platform, each func(*wf.File)) ([
 	type pending struct {
 		path string
 		plat wf.Platform
+		size int64
 	}
 	var todo []pending
 	for _, p := range paths {
@@ -169,7 +171,11 @@ func collectPipelines(paths []string, force wf.Platform, each func(*wf.File)) ([
 			for _, e := range ents {
 				ext := strings.ToLower(filepath.Ext(e.Name()))
 				if e.Type().IsRegular() && (ext == ".yml" || ext == ".yaml" || force == wf.ShellScript && ext == ".sh") {
-					todo = append(todo, pending{filepath.Join(p, e.Name()), force})
+					var size int64
+					if fi, err := e.Info(); err == nil {
+						size = fi.Size()
+					}
+					todo = append(todo, pending{filepath.Join(p, e.Name()), force, size})
 				}
 			}
 		default:
@@ -180,9 +186,11 @@ func collectPipelines(paths []string, force wf.Platform, each func(*wf.File)) ([
 			if plat == "" {
 				return nil, nil, usagef("cannot tell which CI system %q belongs to; give --platform (%s)", p, strings.Join(platforms, ", "))
 			}
-			todo = append(todo, pending{p, plat})
+			todo = append(todo, pending{p, plat, st.Size()})
 		}
 	}
+	// largest first, so that no worker is left with a big file at the end
+	sort.SliceStable(todo, func(i, j int) bool { return todo[i].size > todo[j].size })
 	if each != nil {
 		found := files
 		parallel(len(found), func(i int) { each(found[i]) })
