@@ -50,6 +50,7 @@ import (
 	"github.com/airlock-sec/airlock/internal/model"
 	"github.com/airlock-sec/airlock/internal/rules"
 	"github.com/airlock-sec/airlock/internal/rules/static"
+	"github.com/airlock-sec/airlock/internal/txtar"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata/*/*.out from the rules' current findings")
@@ -204,7 +205,7 @@ func orNone(s string) string {
 // buildCase turns a txtar into the package and the in-memory artifact the
 // engine would have opened.
 func buildCase(tc testCase, data []byte) (model.Package, *artifact.Artifact, error) {
-	ar := parseTxtar(data)
+	ar := txtar.Parse(data)
 	var head []string
 	for _, l := range strings.Split(string(ar.Comment), "\n") {
 		if strings.TrimSpace(l) != "" {
@@ -354,11 +355,11 @@ func TestEveryRuleHasCases(t *testing.T) {
 }
 
 func TestParseTxtar(t *testing.T) {
-	a := parseTxtar([]byte("pypi sdist\nmore comment\n-- a.py --\nx = 1\n-- dir/b.txt --\nno newline at end\n-- c --\n"))
+	a := txtar.Parse([]byte("pypi sdist\nmore comment\n-- a.py --\nx = 1\n-- dir/b.txt --\nno newline at end\n-- c --\n"))
 	if string(a.Comment) != "pypi sdist\nmore comment\n" {
 		t.Errorf("comment = %q", a.Comment)
 	}
-	want := []txtarFile{{"a.py", []byte("x = 1\n")}, {"dir/b.txt", []byte("no newline at end\n")}, {"c", nil}}
+	want := []txtar.File{{Name: "a.py", Data: []byte("x = 1\n")}, {Name: "dir/b.txt", Data: []byte("no newline at end\n")}, {Name: "c"}}
 	if len(a.Files) != len(want) {
 		t.Fatalf("files = %d, want %d", len(a.Files), len(want))
 	}
@@ -368,7 +369,7 @@ func TestParseTxtar(t *testing.T) {
 		}
 	}
 	// lines that only look like markers stay content
-	b := parseTxtar([]byte("npm\n-- x.js --\n--  --\n-- not a marker\n"))
+	b := txtar.Parse([]byte("npm\n-- x.js --\n--  --\n-- not a marker\n"))
 	if len(b.Files) != 1 || string(b.Files[0].Data) != "--  --\n-- not a marker\n" {
 		t.Errorf("near-markers parsed as markers: %+v", b.Files)
 	}

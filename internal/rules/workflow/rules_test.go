@@ -29,6 +29,7 @@ import (
 	"testing"
 
 	wfrules "github.com/airlock-sec/airlock/internal/rules/workflow"
+	"github.com/airlock-sec/airlock/internal/txtar"
 	wf "github.com/airlock-sec/airlock/internal/workflow"
 )
 
@@ -106,7 +107,7 @@ func runCase(t *testing.T, path string, rule wfrules.Rule) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	a := parseTxtar(data)
+	a := txtar.Parse(data)
 	root := t.TempDir()
 	for _, f := range a.Files {
 		p := filepath.Join(root, filepath.FromSlash(f.Name))

@@ -1,29 +1,31 @@
-package workflow_test
+// Package txtar reads the txtar format of golang.org/x/tools/txtar, in a
+// few lines so that airlock's rule tests (testdata/<rule>/<case>.txtar)
+// need no extra module.
+package txtar
 
 import (
 	"bytes"
 	"strings"
 )
 
-// txtarArchive is a parsed txtar file: a free-form comment followed by
-// files, each introduced by a "-- path --" marker line. It is the format of
-// golang.org/x/tools/txtar, reimplemented here in a few lines so the tests
-// need no extra module.
-type txtarArchive struct {
+// Archive is a parsed txtar file: a free-form comment followed by
+// files, each introduced by a "-- path --" marker line.
+type Archive struct {
 	Comment []byte
-	Files   []txtarFile
+	Files   []File
 }
 
-type txtarFile struct {
+// File is one file of an archive.
+type File struct {
 	Name string
 	Data []byte
 }
 
-// parseTxtar splits data into the comment and the files. A marker line is
+// Parse splits data into the comment and the files. A marker line is
 // exactly "-- NAME --" (NAME trimmed of spaces, non-empty); every file's
 // data ends with a newline, as in the original format.
-func parseTxtar(data []byte) *txtarArchive {
-	a := &txtarArchive{}
+func Parse(data []byte) *Archive {
+	a := &Archive{}
 	var name string
 	var cur []byte
 	inFile := false
@@ -32,7 +34,7 @@ func parseTxtar(data []byte) *txtarArchive {
 			a.Comment = fixNL(cur)
 			return
 		}
-		a.Files = append(a.Files, txtarFile{Name: name, Data: fixNL(cur)})
+		a.Files = append(a.Files, File{Name: name, Data: fixNL(cur)})
 	}
 	for len(data) > 0 {
 		line := data
