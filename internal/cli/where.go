@@ -218,7 +218,6 @@ func wherePackage(ctx context.Context, st *store.Store, q pkgQuery) ([]store.Sig
 	return st.Where(ctx, string(q.eco), q.name, hit)
 }
 
-var airlockEcosystem = map[string]model.Ecosystem{"PyPI": model.PyPI, "npm": model.NPM, "Go": model.Go}
 
 // whereAdvisory evaluates one advisory (and its alias group) against every
 // version of the packages it names that the inventory has seen.
@@ -249,7 +248,7 @@ func whereAdvisory(ctx context.Context, st *store.Store, id string) ([]sightingJ
 			continue
 		}
 		seen[k] = true
-		eco := airlockEcosystem[k.Ecosystem]
+		eco := knownbad.Ecosystem(k.Ecosystem)
 		vs, err := st.Versions(ctx, string(eco), k.Name)
 		if err != nil {
 			return nil, err

@@ -54,7 +54,8 @@ func Key(e model.Ecosystem, name string) store.PackageKey {
 	return store.PackageKey{Ecosystem: OSVEcosystem(e), Name: Normalize(e, name)}
 }
 
-func airlockEcosystem(osv string) model.Ecosystem {
+// Ecosystem maps an OSV base ecosystem to airlock's; model.Unknown when airlock has none.
+func Ecosystem(osv string) model.Ecosystem {
 	switch osv {
 	case "PyPI":
 		return model.PyPI
@@ -72,7 +73,7 @@ func RecordKeys(a *advisory.Advisory) []store.PackageKey {
 	var keys []store.PackageKey
 	for _, af := range a.Affected {
 		base, _, _ := strings.Cut(af.Package.Ecosystem, ":")
-		e := airlockEcosystem(base)
+		e := Ecosystem(base)
 		if e == model.Unknown || af.Package.Name == "" {
 			continue
 		}
@@ -171,7 +172,7 @@ func Known(g *advisory.Advisory, k store.PackageKey, version string) rules.Known
 	if len(members) == 0 {
 		members = []*advisory.Advisory{g}
 	}
-	norm := func(s string) string { return Normalize(airlockEcosystem(k.Ecosystem), s) }
+	norm := func(s string) string { return Normalize(Ecosystem(k.Ecosystem), s) }
 	var hit []*advisory.Advisory
 	withdrawn := map[string]bool{}
 	for _, m := range members {
@@ -260,7 +261,7 @@ func fixedVersions(a *advisory.Advisory, k store.PackageKey) []string {
 	var out []string
 	for _, af := range a.Affected {
 		base, _, _ := strings.Cut(af.Package.Ecosystem, ":")
-		if base != k.Ecosystem || Normalize(airlockEcosystem(base), af.Package.Name) != k.Name {
+		if base != k.Ecosystem || Normalize(Ecosystem(base), af.Package.Name) != k.Name {
 			continue
 		}
 		for _, r := range af.Ranges {
