@@ -218,7 +218,6 @@ func wherePackage(ctx context.Context, st *store.Store, q pkgQuery) ([]store.Sig
 	return st.Where(ctx, string(q.eco), q.name, hit)
 }
 
-
 // whereAdvisory evaluates one advisory (and its alias group) against every
 // version of the packages it names that the inventory has seen.
 func whereAdvisory(ctx context.Context, st *store.Store, id string) ([]sightingJSON, error) {
