@@ -248,7 +248,7 @@ func parallel(n int, fn func(i int)) {
 // verdict follows its strongest finding: critical or high blocks, medium
 // warns.
 func judgePipeline(f *wf.File, rc *wfrules.Context, list []wfrules.Rule) (res model.Result) {
-	res = model.Result{Package: model.Package{Ecosystem: model.Unknown, Name: f.Path, Path: f.Path, Kind: string(f.Platform)}}
+	res = model.Result{Package: model.Package{Ecosystem: model.CI, Name: f.Path, Path: f.Path, Kind: string(f.Platform)}}
 	defer func() {
 		if r := recover(); r != nil {
 			// fail closed: a pipeline that could not be checked is not passed

@@ -16,6 +16,10 @@ const (
 	NPM     Ecosystem = "npm"
 	Go      Ecosystem = "go"
 	Unknown Ecosystem = "unknown"
+	// CI marks results about CI/CD pipeline files (airlock ci) and Host
+	// results about files of the machine (airlock sweep): not packages.
+	CI   Ecosystem = "ci"
+	Host Ecosystem = "host"
 )
 
 // Severity orders findings. The zero value is Info.

@@ -108,7 +108,7 @@ func (s *sweeper) fileFindings(src source, host string, fi fs.FileInfo, subject 
 }
 
 func hostFile(host string) model.Package {
-	return model.Package{Ecosystem: model.Unknown, Name: host, Path: host, Kind: KindHostFile}
+	return model.Package{Ecosystem: model.Host, Name: host, Path: host, Kind: KindHostFile}
 }
 
 // lineOf returns line n (1-based) of text.
