@@ -13,6 +13,8 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+
+	"github.com/airlock-sec/airlock/internal/artifact/safeio"
 )
 
 // Feeds: the shapes OSV data is published in. A bulk export is a zip with
@@ -135,19 +137,11 @@ func readDirFeed(ctx context.Context, root string, fn func(Record) error) error 
 }
 
 func readBounded(p string) ([]byte, error) {
-	f, err := os.Open(p)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, MaxSize+1))
-	if err != nil {
-		return nil, err
-	}
-	if len(data) > MaxSize {
+	data, err := safeio.ReadFile(p, MaxSize)
+	if errors.Is(err, safeio.ErrFileTooLarge) {
 		return nil, ErrTooLarge
 	}
-	return data, nil
+	return data, err
 }
 
 // Download is the result of Fetch.

@@ -15,6 +15,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/airlock-sec/airlock/internal/artifact/safeio"
 	"github.com/airlock-sec/airlock/internal/model"
 	"github.com/airlock-sec/airlock/internal/report"
 	wfrules "github.com/airlock-sec/airlock/internal/rules/workflow"
@@ -401,27 +402,6 @@ func writeFileAtomic(p string, data []byte) error {
 	return nil
 }
 
-// readPipelineFile reads a regular file of at most 8 MiB (the parser
+// readPipelineFile reads a pipeline file of at most 8 MiB (the parser
 // refuses more than 4 MiB with a diagnostic of its own).
-func readPipelineFile(p string) ([]byte, error) {
-	st, err := os.Stat(p)
-	if err != nil {
-		return nil, err
-	}
-	if !st.Mode().IsRegular() {
-		return nil, fmt.Errorf("not a regular file (%s)", st.Mode().Type())
-	}
-	f, err := os.Open(p)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, 8<<20+1))
-	if err != nil {
-		return nil, err
-	}
-	if len(data) > 8<<20 {
-		return nil, fmt.Errorf("larger than 8 MiB; not read")
-	}
-	return data, nil
-}
+func readPipelineFile(p string) ([]byte, error) { return safeio.ReadFile(p, 8<<20) }

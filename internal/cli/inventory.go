@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/airlock-sec/airlock/internal/artifact/safeio"
 	"github.com/airlock-sec/airlock/internal/ecosystem/pypi"
 	"github.com/airlock-sec/airlock/internal/engine"
 	"github.com/airlock-sec/airlock/internal/knownbad"
@@ -193,12 +194,7 @@ func validSHA(s string) string {
 
 // readSmall reads a file of at most 1 MiB; nil when unreadable.
 func readSmall(p string) []byte {
-	f, err := os.Open(p)
-	if err != nil {
-		return nil
-	}
-	defer f.Close()
-	b, err := io.ReadAll(io.LimitReader(f, 1<<20))
+	b, err := safeio.ReadFile(p, 1<<20)
 	if err != nil {
 		return nil
 	}

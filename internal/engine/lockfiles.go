@@ -4,13 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
-	"os"
 	"path"
 	"path/filepath"
 	"sort"
 	"strings"
 
+	"github.com/airlock-sec/airlock/internal/artifact/safeio"
 	"github.com/airlock-sec/airlock/internal/ecosystem/gomod"
 	"github.com/airlock-sec/airlock/internal/ecosystem/npm"
 	"github.com/airlock-sec/airlock/internal/ecosystem/pypi"
@@ -92,28 +91,7 @@ func parseRequirementsFile(p string, data []byte) ([]model.Dependency, []model.D
 }
 
 // readLockfile reads a regular file, bounded.
-func readLockfile(p string) ([]byte, error) {
-	st, err := os.Stat(p)
-	if err != nil {
-		return nil, err
-	}
-	if !st.Mode().IsRegular() {
-		return nil, fmt.Errorf("not a regular file (%s)", st.Mode().Type())
-	}
-	f, err := os.Open(p)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, maxLockfileBytes+1))
-	if err != nil {
-		return nil, err
-	}
-	if len(data) > maxLockfileBytes {
-		return nil, fmt.Errorf("larger than %d MiB; not read", maxLockfileBytes>>20)
-	}
-	return data, nil
-}
+func readLockfile(p string) ([]byte, error) { return safeio.ReadFile(p, maxLockfileBytes) }
 
 // IsLockfile reports whether airlock reads p as a lockfile or manifest.
 func IsLockfile(p string) bool { return lockFormatFor(p) != nil }

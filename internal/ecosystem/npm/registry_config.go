@@ -3,10 +3,10 @@ package npm
 import (
 	"bufio"
 	"bytes"
-	"io"
-	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/airlock-sec/airlock/internal/artifact/safeio"
 )
 
 // RegistriesFromConfig lists the registry URLs the user's own npm and yarn
@@ -57,11 +57,9 @@ func RegistriesFromConfig(projectDir, home string, getenv func(string) string) [
 
 // readConfig reads a small configuration file; nil when absent.
 func readConfig(p string) []byte {
-	f, err := os.Open(p)
+	b, err := safeio.ReadFile(p, 1<<20)
 	if err != nil {
 		return nil
 	}
-	defer f.Close()
-	b, _ := io.ReadAll(io.LimitReader(f, 1<<20))
 	return b
 }
