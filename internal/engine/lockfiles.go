@@ -30,39 +30,41 @@ type lockFormat struct {
 	manifest bool
 }
 
-// lockFormats is the one list of formats, matched on the file name.
+// lockFormats is the one list of formats, by exact file name; pylock and
+// requirements files are matched by pattern in lockFormatFor.
+var lockFormats = map[string]*lockFormat{
+	"package-lock.json":   {name: "package-lock.json", parse: npm.ParsePackageLock},
+	"npm-shrinkwrap.json": {name: "npm-shrinkwrap.json", parse: npm.ParsePackageLock},
+	"yarn.lock":           {name: "yarn.lock", parse: npm.ParseYarnLock},
+	"pnpm-lock.yaml":      {name: "pnpm-lock.yaml", parse: npm.ParsePnpmLock},
+	"package.json":        {name: "package.json", parse: npm.ParsePackageJSONDependencies, manifest: true},
+	"poetry.lock":         {name: "poetry.lock", parse: pypi.ParsePoetryLock},
+	"uv.lock":             {name: "uv.lock", parse: pypi.ParseUvLock},
+	"Pipfile.lock":        {name: "Pipfile.lock", parse: pypi.ParsePipfileLock},
+	"pdm.lock":            {name: "pdm.lock", parse: pypi.ParsePdmLock},
+	"pyproject.toml":      {name: "pyproject.toml", parse: pypi.ParsePyprojectDependencies, manifest: true},
+	"go.mod":              {name: "go.mod", parse: gomod.ParseGoMod},
+	"go.sum":              {name: "go.sum", parse: gomod.ParseGoSum},
+}
+
+var (
+	pylockFormat       = &lockFormat{name: "pylock.toml", parse: pypi.ParsePylock}
+	requirementsFormat = &lockFormat{name: "requirements", parse: parseRequirementsFile}
+)
+
+// lockFormatFor is the format of a file name; nil when airlock does not
+// read it as a lockfile or manifest.
 func lockFormatFor(p string) *lockFormat {
 	base := path.Base(filepath.ToSlash(p))
-	lower := strings.ToLower(base)
-	switch base {
-	case "package-lock.json", "npm-shrinkwrap.json":
-		return &lockFormat{name: base, parse: npm.ParsePackageLock}
-	case "yarn.lock":
-		return &lockFormat{name: base, parse: npm.ParseYarnLock}
-	case "pnpm-lock.yaml":
-		return &lockFormat{name: base, parse: npm.ParsePnpmLock}
-	case "package.json":
-		return &lockFormat{name: base, parse: npm.ParsePackageJSONDependencies, manifest: true}
-	case "poetry.lock":
-		return &lockFormat{name: base, parse: pypi.ParsePoetryLock}
-	case "uv.lock":
-		return &lockFormat{name: base, parse: pypi.ParseUvLock}
-	case "Pipfile.lock":
-		return &lockFormat{name: base, parse: pypi.ParsePipfileLock}
-	case "pdm.lock":
-		return &lockFormat{name: base, parse: pypi.ParsePdmLock}
-	case "pyproject.toml":
-		return &lockFormat{name: base, parse: pypi.ParsePyprojectDependencies, manifest: true}
-	case "go.mod":
-		return &lockFormat{name: base, parse: gomod.ParseGoMod}
-	case "go.sum":
-		return &lockFormat{name: base, parse: gomod.ParseGoSum}
+	if f := lockFormats[base]; f != nil {
+		return f
 	}
+	lower := strings.ToLower(base)
 	if lower == "pylock.toml" || strings.HasPrefix(lower, "pylock.") && strings.HasSuffix(lower, ".toml") {
-		return &lockFormat{name: "pylock.toml", parse: pypi.ParsePylock}
+		return pylockFormat
 	}
 	if isRequirementsName(lower, path.Base(path.Dir(filepath.ToSlash(p)))) {
-		return &lockFormat{name: "requirements", parse: parseRequirementsFile}
+		return requirementsFormat
 	}
 	return nil
 }
