@@ -228,27 +228,13 @@ func (p *parser) glServices(n *yaml.Node) []Ref {
 
 // glVariables reads "variables:": values are strings or {value: …}.
 func (p *parser) glVariables(n *yaml.Node, what string) []KV {
-	m := p.asMap(n, what)
-	if m == nil {
-		return nil
-	}
-	out := make([]KV, 0, len(m.ents))
-	for _, e := range m.ents {
-		kv := KV{Key: p.keyStr(e)}
-		switch {
-		case e.val == nil:
-		case isNull(e.val):
-			kv.Value = Str{Pos: p.pos(e.val)}
-		case e.val.Kind == yaml.ScalarNode:
-			kv.Value = p.scalar(e.val)
-		case e.val.Kind == yaml.MappingNode:
-			kv.Value = p.str(p.mapOf(e.val, 0).val("value"), what+"."+e.name+".value")
-		default:
-			p.diag(e.val.Line, "variable %q must be a string or a mapping, not %s", e.name, kindName(e.val))
+	return p.kvsWith(n, what, func(e entry) Str {
+		if e.val.Kind == yaml.MappingNode {
+			return p.str(p.mapOf(e.val, 0).val("value"), what+"."+e.name+".value")
 		}
-		out = append(out, kv)
-	}
-	return out
+		p.diag(e.val.Line, "variable %q must be a string or a mapping, not %s", e.name, kindName(e.val))
+		return Str{}
+	})
 }
 
 // glScripts reads script:, before_script:, after_script: (a string or a

@@ -727,19 +727,26 @@ func (p *parser) keyStr(e entry) Str {
 	return Str{Value: e.name, Pos: p.pos(e.key)}
 }
 
-// kvs reads a mapping of scalars (env:, with:, variables:) in order. A
-// string value that is a whole expression ("${{ fromJSON(x) }}") is
-// accepted without entries. Non-scalar values give a diagnostic unless
-// nested is set, in which case they are kept with an empty value at their
-// position.
+// kvs reads a mapping of scalars (env:, with:) in order. A string value
+// that is a whole expression ("${{ fromJSON(x) }}") is accepted without
+// entries. Non-scalar values give a diagnostic unless nested is set, in
+// which case they are kept with an empty value at their position.
 func (p *parser) kvs(n *yaml.Node, what string, nested bool) []KV {
 	n = p.res(n)
-	if isNull(n) {
+	if n != nil && n.Kind == yaml.ScalarNode && strings.Contains(n.Value, "${{") {
 		return nil
 	}
-	if n.Kind == yaml.ScalarNode && strings.Contains(n.Value, "${{") {
-		return nil
-	}
+	return p.kvsWith(n, what, func(e entry) Str {
+		if !nested {
+			p.diag(e.val.Line, "the value of %q in %q must be a string, not %s", e.name, what, kindName(e.val))
+		}
+		return Str{Pos: p.pos(e.val)}
+	})
+}
+
+// kvsWith reads a mapping in order: scalar values as they are, null ones
+// empty at their position, and other values through nonScalar.
+func (p *parser) kvsWith(n *yaml.Node, what string, nonScalar func(e entry) Str) []KV {
 	m := p.asMap(n, what)
 	if m == nil {
 		return nil
@@ -754,10 +761,7 @@ func (p *parser) kvs(n *yaml.Node, what string, nested bool) []KV {
 		case e.val.Kind == yaml.ScalarNode:
 			kv.Value = p.scalar(e.val)
 		default:
-			if !nested {
-				p.diag(e.val.Line, "the value of %q in %q must be a string, not %s", e.name, what, kindName(e.val))
-			}
-			kv.Value = Str{Pos: p.pos(e.val)}
+			kv.Value = nonScalar(e)
 		}
 		out = append(out, kv)
 	}
