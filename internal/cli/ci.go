@@ -120,16 +120,8 @@ func runCI(args []string, stdout, stderr io.Writer) (int, error) {
 		fmt.Fprintln(stderr, "airlock ci: no pipeline files found (looked for .github/workflows/*, action.yml, .gitlab-ci.yml, .circleci/config.yml)")
 	}
 	ropt := report.Options{Verbose: *verbose, Rules: workflowRuleInfos()}
-	ropt.Color = *output == "" && isTTY(stdout) && os.Getenv("NO_COLOR") == ""
-	if err := writeOutput(*output, stdout, func(w io.Writer) error { return report.Write(w, rep, string(f), ropt) }); err != nil {
-		return ExitUsage, fmt.Errorf("write report: %w", err)
-	}
-	for _, p := range rep.Packages {
-		if p.Verdict.Rank() >= failRank {
-			return ExitFail, nil
-		}
-	}
-	return ExitOK, nil
+	ropt.Color = autoColor(*output, stdout)
+	return emitReport(stdout, *output, rep, f, ropt, failRank)
 }
 
 func contains(list []string, s string) bool {
@@ -287,8 +279,7 @@ func judgePipeline(f *wf.File, rc *wfrules.Context, list []wfrules.Rule) (res mo
 func workflowRuleInfos() []report.RuleInfo {
 	var out []report.RuleInfo
 	for _, r := range wfrules.List() {
-		m := r.Meta()
-		out = append(out, report.RuleInfo{ID: m.ID, Title: m.Title, Description: m.Description, Severity: m.Severity})
+		out = append(out, ruleInfo(r.Meta()))
 	}
 	return out
 }

@@ -139,16 +139,8 @@ func runScan(args []string, stdout, stderr io.Writer) (int, error) {
 	}
 
 	ropt := report.Options{Verbose: *verbose, Rules: ruleInfos()}
-	ropt.Color = *color == "always" || *color == "auto" && *output == "" && isTTY(stdout) && os.Getenv("NO_COLOR") == ""
-	if err := writeOutput(*output, stdout, func(w io.Writer) error { return report.Write(w, rep, string(f), ropt) }); err != nil {
-		return ExitUsage, fmt.Errorf("write report: %w", err)
-	}
-	for _, p := range rep.Packages {
-		if p.Verdict.Rank() >= failRank {
-			return ExitFail, nil
-		}
-	}
-	return ExitOK, nil
+	ropt.Color = *color == "always" || *color == "auto" && autoColor(*output, stdout)
+	return emitReport(stdout, *output, rep, f, ropt, failRank)
 }
 
 func loadConfig(p string) (*policy.Config, error) {
@@ -166,13 +158,37 @@ func loadConfig(p string) (*policy.Config, error) {
 	return c, nil
 }
 
+// ruleInfos is the metadata of the package rules for SARIF.
 func ruleInfos() []report.RuleInfo {
 	var out []report.RuleInfo
 	for _, r := range registry.All() {
-		m := r.Meta()
-		out = append(out, report.RuleInfo{ID: m.ID, Title: m.Title, Description: m.Description, Severity: m.Severity})
+		out = append(out, ruleInfo(r.Meta()))
 	}
 	return out
+}
+
+func ruleInfo(m rules.Meta) report.RuleInfo {
+	return report.RuleInfo{ID: m.ID, Title: m.Title, Description: m.Description, Severity: m.Severity}
+}
+
+// emitReport writes the report (to --output or standard output) and maps
+// the verdicts to the exit code: ExitFail when a package reached
+// failRank. Shared by scan, sweep and ci.
+func emitReport(stdout io.Writer, output string, rep *model.Report, format report.Format, ropt report.Options, failRank int) (int, error) {
+	if err := writeOutput(output, stdout, func(w io.Writer) error { return report.Write(w, rep, string(format), ropt) }); err != nil {
+		return ExitUsage, fmt.Errorf("write report: %w", err)
+	}
+	for _, p := range rep.Packages {
+		if p.Verdict.Rank() >= failRank {
+			return ExitFail, nil
+		}
+	}
+	return ExitOK, nil
+}
+
+// autoColor: colour only on a terminal, and not when NO_COLOR is set.
+func autoColor(output string, stdout io.Writer) bool {
+	return output == "" && isTTY(stdout) && os.Getenv("NO_COLOR") == ""
 }
 
 func clipPath(s string, n int) string {

@@ -87,16 +87,8 @@ func runSweep(args []string, stdout, stderr io.Writer) (int, error) {
 	fmt.Fprintf(stderr, "airlock sweep: %d environments, %d packages examined\n", len(res.Environments), countPackages(res.Environments))
 
 	ropt := report.Options{Rules: append(ruleInfos(), sweepRuleInfos()...)}
-	ropt.Color = *output == "" && isTTY(stdout) && os.Getenv("NO_COLOR") == ""
-	if err := writeOutput(*output, stdout, func(w io.Writer) error { return report.Write(w, rep, string(f), ropt) }); err != nil {
-		return ExitUsage, fmt.Errorf("write report: %w", err)
-	}
-	for _, p := range rep.Packages {
-		if p.Verdict.Rank() >= failRank {
-			return ExitFail, nil
-		}
-	}
-	return ExitOK, nil
+	ropt.Color = autoColor(*output, stdout)
+	return emitReport(stdout, *output, rep, f, ropt, failRank)
 }
 
 func countPackages(envs []sweep.Environment) int {
