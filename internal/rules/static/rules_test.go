@@ -31,9 +31,6 @@ import (
 	"bytes"
 	"flag"
 	"fmt"
-	"go/ast"
-	"go/parser"
-	"go/token"
 	"io/fs"
 	"os"
 	"path"
@@ -49,6 +46,7 @@ import (
 	"github.com/airlock-sec/airlock/internal/engine"
 	"github.com/airlock-sec/airlock/internal/model"
 	"github.com/airlock-sec/airlock/internal/rules"
+	"github.com/airlock-sec/airlock/internal/rules/ruletest"
 	"github.com/airlock-sec/airlock/internal/rules/static"
 	"github.com/airlock-sec/airlock/internal/txtar"
 )
@@ -59,33 +57,9 @@ var update = flag.Bool("update", false, "rewrite testdata/*/*.out from the rules
 // base name of the Go file declaring the rule's Meta method.
 func ruleDirs(t *testing.T) map[string]rules.Rule {
 	t.Helper()
-	fset := token.NewFileSet()
-	files, err := filepath.Glob("*.go")
+	fileOf, err := ruletest.MetaFiles(".")
 	if err != nil {
 		t.Fatal(err)
-	}
-	fileOf := map[string]string{} // type name → file name without .go
-	for _, name := range files {
-		if strings.HasSuffix(name, "_test.go") {
-			continue
-		}
-		f, err := parser.ParseFile(fset, name, nil, parser.SkipObjectResolution)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, d := range f.Decls {
-			fd, ok := d.(*ast.FuncDecl)
-			if !ok || fd.Recv == nil || fd.Name.Name != "Meta" || len(fd.Recv.List) == 0 {
-				continue
-			}
-			typ := fd.Recv.List[0].Type
-			if s, ok := typ.(*ast.StarExpr); ok {
-				typ = s.X
-			}
-			if id, ok := typ.(*ast.Ident); ok {
-				fileOf[id.Name] = strings.TrimSuffix(name, ".go")
-			}
-		}
 	}
 	out := map[string]rules.Rule{}
 	for _, r := range static.List() {

@@ -19,15 +19,13 @@ package workflow_test
 import (
 	"flag"
 	"fmt"
-	"go/ast"
-	"go/parser"
-	"go/token"
 	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
 
+	"github.com/airlock-sec/airlock/internal/rules/ruletest"
 	wfrules "github.com/airlock-sec/airlock/internal/rules/workflow"
 	"github.com/airlock-sec/airlock/internal/txtar"
 	wf "github.com/airlock-sec/airlock/internal/workflow"
@@ -37,26 +35,9 @@ var update = flag.Bool("update", false, "rewrite testdata/*/*.out from the rules
 
 func ruleDirs(t *testing.T) map[string]wfrules.Rule {
 	t.Helper()
-	fset := token.NewFileSet()
-	files, _ := filepath.Glob("*.go")
-	fileOf := map[string]string{}
-	for _, name := range files {
-		if strings.HasSuffix(name, "_test.go") {
-			continue
-		}
-		f, err := parser.ParseFile(fset, name, nil, parser.SkipObjectResolution)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, d := range f.Decls {
-			fd, ok := d.(*ast.FuncDecl)
-			if !ok || fd.Recv == nil || fd.Name.Name != "Meta" {
-				continue
-			}
-			if id, ok := fd.Recv.List[0].Type.(*ast.Ident); ok {
-				fileOf[id.Name] = strings.TrimSuffix(name, ".go")
-			}
-		}
+	fileOf, err := ruletest.MetaFiles(".")
+	if err != nil {
+		t.Fatal(err)
 	}
 	out := map[string]wfrules.Rule{}
 	for _, r := range wfrules.List() {
