@@ -67,18 +67,11 @@ cache=${AIRLOCK_BENCH_CACHE:-$HOME/.cache/airlock-bench}
 al_version=${ACTIONLINT_VERSION:-v1.7.12}
 corpus=${CORPUS:-$repo/../shared/corpus/workflows-realworld.zip}
 
-say() { printf '== %s\n' "$*"; }
-die() { printf 'ci-compare: %s\n' "$*" >&2; exit 2; }
-
+name=ci-compare
+source bench/lib.sh
 [ -f "$corpus" ] || die "no corpus at $corpus (set CORPUS=)"
 command -v unzip >/dev/null || die "unzip is needed (apt-get install unzip)"
-
-work=$(mktemp -d "${TMPDIR:-/tmp}/airlock-ci-compare.XXXXXX")
-if [ "$keep" = 1 ]; then
-  trap 'echo "work directory kept: $work"' EXIT
-else
-  trap 'rm -rf "$work"' EXIT
-fi
+bench_workdir
 mkdir -p "$work/bin" "$work/wf" "$work/out"
 
 # ------------------------------------------------------------------ tools
@@ -86,18 +79,7 @@ say "building bench/ci/rss and bench/ci/count"
 go build -o "$work/bin/rss" ./bench/ci/rss
 go build -o "$work/bin/count" ./bench/ci/count
 
-airlock_err=""
-if [ -n "${AIRLOCK:-}" ]; then
-  airlock=$AIRLOCK
-  [ -x "$airlock" ] || airlock_err="AIRLOCK=$airlock is not an executable"
-else
-  say "building airlock"
-  airlock="$work/bin/airlock"
-  if ! go build -o "$airlock" ./cmd/airlock 2> "$work/airlock-build.log"; then
-    airlock_err="go build ./cmd/airlock failed:
-$(sed 's/^/   /' "$work/airlock-build.log" | head -20)"
-  fi
-fi
+build_airlock
 
 al=${ACTIONLINT:-$cache/bin/actionlint}
 if [ -z "${ACTIONLINT:-}" ]; then

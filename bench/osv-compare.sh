@@ -65,34 +65,18 @@ cache=${AIRLOCK_BENCH_CACHE:-$HOME/.cache/airlock-bench}
 osv_version=${OSV_SCANNER_VERSION:-v2.6.0}
 osv_toolchain=${OSV_GOTOOLCHAIN:-go1.27.3}
 
-work=$(mktemp -d "${TMPDIR:-/tmp}/airlock-osv-compare.XXXXXX")
-if [ "$keep" = 1 ]; then
-  trap 'echo "work directory kept: $work"' EXIT
-else
-  trap 'rm -rf "$work"' EXIT
-fi
+name=osv-compare
+source bench/lib.sh
+bench_workdir
 mkdir -p "$work/bin" "$work/data" "$work/py" "$work/js" "$work/osvdb/osv-scalibr/PyPI" "$work/osvdb/osv-scalibr/npm"
 
-say() { printf '== %s\n' "$*"; }
-die() { printf 'osv-compare: %s\n' "$*" >&2; exit 2; }
 
 # ------------------------------------------------------------------ tools
 say "building bench/osv/gen and bench/osv/compare"
 go build -o "$work/bin/gen" ./bench/osv/gen
 go build -o "$work/bin/compare" ./bench/osv/compare
 
-airlock_err=""
-if [ -n "${AIRLOCK:-}" ]; then
-  airlock=$AIRLOCK
-  [ -x "$airlock" ] || airlock_err="AIRLOCK=$airlock is not an executable"
-else
-  say "building airlock"
-  airlock="$work/bin/airlock"
-  if ! go build -o "$airlock" ./cmd/airlock 2> "$work/airlock-build.log"; then
-    airlock_err="go build ./cmd/airlock failed:
-$(sed 's/^/   /' "$work/airlock-build.log" | head -20)"
-  fi
-fi
+build_airlock
 
 osv=${OSV_SCANNER:-$cache/bin/osv-scanner}
 if [ -z "${OSV_SCANNER:-}" ]; then
