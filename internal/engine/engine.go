@@ -204,7 +204,7 @@ func (e *Engine) scanJob(ctx context.Context, j job, declared map[depKey][]model
 	if e.opt.ListOnly {
 		in = &rules.Input{Package: p}
 	} else {
-		in = e.BuildInput(j.pkg, art)
+		in = e.BuildInput(p, art) // already identified: the artifact is not hashed twice
 	}
 	cur = in.Package
 	in.OrphanPth = j.orphanPth
