@@ -66,7 +66,6 @@ func Main(args []string, stdout, stderr io.Writer) int {
 		}
 		return ExitOK
 	}
-	configureRegistries()
 	for _, c := range commands() {
 		if c.name != args[0] {
 			continue
@@ -143,7 +142,8 @@ func isTTY(w io.Writer) bool {
 }
 
 // configureRegistries reads the npm registries of the user's own
-// configuration: airlock assumes no registry host of its own.
+// configuration: airlock assumes no registry host of its own. Called by
+// the commands that read npm lockfiles (scan, sbom, inventory add).
 func configureRegistries() {
 	wd, _ := os.Getwd()
 	home, _ := os.UserHomeDir()

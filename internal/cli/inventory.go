@@ -229,6 +229,7 @@ func runInventory(args []string, stdout, stderr io.Writer) (int, error) {
 	}
 	defer st.Close()
 	// packages are identified, not analyzed: recording is fast
+	configureRegistries()
 	rep, err := engine.New(engine.Options{ListOnly: true}).Scan(ctx, targets)
 	if err != nil {
 		return ExitUsage, err

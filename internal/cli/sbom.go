@@ -76,6 +76,7 @@ func runSBOM(args []string, stdout, stderr io.Writer) (int, error) {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
+	configureRegistries()
 	rep, err := engine.New(engine.Options{ListOnly: true, Observe: observe}).Scan(ctx, targets)
 	if err != nil {
 		return ExitUsage, err

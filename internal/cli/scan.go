@@ -127,6 +127,7 @@ func runScan(args []string, stdout, stderr io.Writer) (int, error) {
 		defer st.Close()
 		opt.Known = knownbad.New(st)
 	}
+	configureRegistries()
 	rep, err := engine.New(opt).Scan(ctx, targets)
 	if err != nil {
 		return ExitUsage, err
