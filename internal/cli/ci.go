@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/debug"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -63,7 +64,7 @@ func runCI(args []string, stdout, stderr io.Writer) (int, error) {
 	if err != nil {
 		return ExitUsage, err
 	}
-	if *platform != "" && !contains(platforms, *platform) {
+	if *platform != "" && !slices.Contains(platforms, *platform) {
 		return ExitUsage, usagef("--platform %q is not allowed (allowed: %s)", *platform, strings.Join(platforms, ", "))
 	}
 	list := wfrules.List()
@@ -78,7 +79,7 @@ func runCI(args []string, stdout, stderr io.Writer) (int, error) {
 	}
 	var kept []wfrules.Rule
 	for _, r := range list {
-		if !contains(disable, r.Meta().ID) {
+		if !slices.Contains(disable, r.Meta().ID) {
 			kept = append(kept, r)
 		}
 	}
@@ -122,15 +123,6 @@ func runCI(args []string, stdout, stderr io.Writer) (int, error) {
 	ropt := report.Options{Verbose: *verbose, Rules: workflowRuleInfos()}
 	ropt.Color = autoColor(*output, stdout)
 	return emitReport(stdout, *output, rep, f, ropt, failRank)
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // collectPipelines finds and parses the pipeline files of the paths.

@@ -11,6 +11,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"net/url"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -152,7 +153,7 @@ func (r *lockResult) add(d model.Dependency) {
 		e.Line = d.Line
 	}
 	for _, h := range d.Hashes {
-		if containsString(e.Hashes, h) {
+		if slices.Contains(e.Hashes, h) {
 			continue
 		}
 		for _, old := range e.Hashes {
@@ -194,15 +195,6 @@ func depLabel(d model.Dependency) string {
 		v = d.Source
 	}
 	return fmt.Sprintf("%q", truncate(d.Name+"@"+v))
-}
-
-func containsString(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // hashAlgo returns the algorithm of "sha512-…" or "sha1:…".
@@ -432,7 +424,7 @@ func integrityHashes(r *lockResult, s string, line int, who string) []string {
 			bad = true
 			continue
 		}
-		if len(out) < maxHashesPerEntry && !containsString(out, h) {
+		if len(out) < maxHashesPerEntry && !slices.Contains(out, h) {
 			out = append(out, h)
 		}
 	}

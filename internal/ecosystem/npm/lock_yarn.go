@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -285,7 +286,7 @@ func yarnClassicBlock(r *lockResult, b *yarnBlock) {
 		}
 	}
 	d.Hashes = integrityHashes(r, b.integrity, b.line, depLabel(d))
-	if h := sha1FromFragment(b.resolved); h != "" && !containsString(d.Hashes, h) && len(d.Hashes) < maxHashesPerEntry {
+	if h := sha1FromFragment(b.resolved); h != "" && !slices.Contains(d.Hashes, h) && len(d.Hashes) < maxHashesPerEntry {
 		d.Hashes = append(d.Hashes, h)
 	}
 	r.add(d)

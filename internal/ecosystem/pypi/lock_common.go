@@ -201,13 +201,3 @@ func stringList(v any) ([]string, bool) {
 	}
 	return out, all
 }
-
-// containsString reports whether list holds s.
-func containsString(list []string, s string) bool {
-	for _, e := range list {
-		if e == s {
-			return true
-		}
-	}
-	return false
-}

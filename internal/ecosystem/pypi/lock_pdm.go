@@ -2,6 +2,7 @@ package pypi
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/airlock-sec/airlock/internal/model"
 )
@@ -23,7 +24,7 @@ func ParsePdmLock(p string, data []byte) ([]model.Dependency, []model.Diagnostic
 		finish: func(dep *model.Dependency, pkg map[string]any) {
 			dep.Source = pdmSource(pkg)
 			if groups, ok := stringList(pkg["groups"]); ok && len(groups) > 0 {
-				dep.Dev = !containsString(groups, "default")
+				dep.Dev = !slices.Contains(groups, "default")
 			}
 		},
 	}, p, data)

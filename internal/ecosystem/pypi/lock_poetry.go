@@ -2,6 +2,7 @@ package pypi
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/airlock-sec/airlock/internal/model"
 )
@@ -28,7 +29,7 @@ func ParsePoetryLock(p string, data []byte) ([]model.Dependency, []model.Diagnos
 				dep.Dev = true
 			}
 			if groups, ok := stringList(pkg["groups"]); ok && len(groups) > 0 {
-				dep.Dev = !containsString(groups, "main")
+				dep.Dev = !slices.Contains(groups, "main")
 			}
 		},
 	}, p, data)

@@ -3,6 +3,7 @@ package install
 import (
 	"fmt"
 	"path"
+	"slices"
 	"strings"
 
 	"mvdan.cc/sh/v3/syntax"
@@ -558,19 +559,10 @@ func (a *analyzer) addRecent(p string) {
 	if len(a.dl.recent) > maxTracked {
 		old := a.dl.recent[0]
 		a.dl.recent = a.dl.recent[1:]
-		if d := a.dl.byPath[old]; d != nil && !containsStr(a.dl.recent, old) {
+		if d := a.dl.byPath[old]; d != nil && !slices.Contains(a.dl.recent, old) {
 			delete(a.dl.byPath, old)
 		}
 	}
-}
-
-func containsStr(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 func (a *analyzer) recordArchive(d *download, dir string) {
