@@ -84,12 +84,7 @@ func (KnownCompromised) Check(_ *Context, f *wf.File, r *rules.Reporter) {
 			r.Report(at(f, ref.Raw.Pos, model.Critical, msg))
 		}
 	}
-	for _, j := range f.Jobs {
-		check(j.Uses)
-		for _, s := range j.Steps {
-			check(s.Uses)
-		}
-	}
+	eachUses(f, check)
 }
 
 func tagAffected(e compromised, v string) bool {

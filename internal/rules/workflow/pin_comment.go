@@ -47,10 +47,5 @@ func (PinComment) Check(c *Context, f *wf.File, r *rules.Reporter) {
 		r.Report(at(f, ref.Raw.Pos, model.High, fmt.Sprintf("%q is pinned to %q but its comment says %q, which is commit %q: check which code this runs",
 			ref.Name, ref.Version[:12], tag, want[:min(12, len(want))])))
 	}
-	for _, j := range f.Jobs {
-		check(j.Uses)
-		for _, s := range j.Steps {
-			check(s.Uses)
-		}
-	}
+	eachUses(f, check)
 }

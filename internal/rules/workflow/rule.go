@@ -124,6 +124,18 @@ func at(f *wf.File, p wf.Pos, sev model.Severity, msg string) model.Finding {
 	return fd
 }
 
+// eachUses calls fn with every uses: reference of the file's jobs (a
+// reusable workflow) and steps (actions, docker:// images, orb
+// commands); fn sees nil for jobs and steps without one.
+func eachUses(f *wf.File, fn func(*wf.Ref)) {
+	for _, j := range f.Jobs {
+		fn(j.Uses)
+		for _, s := range j.Steps {
+			fn(s.Uses)
+		}
+	}
+}
+
 // scriptPos maps a line and a byte column of a script's text to the file.
 func scriptPos(s *wf.Script, line, col int) wf.Pos {
 	p := wf.Pos{Line: s.LineOf(line), Col: s.Pos.Col}

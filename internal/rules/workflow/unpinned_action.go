@@ -50,12 +50,7 @@ func (UnpinnedAction) Check(_ *Context, f *wf.File, r *rules.Reporter) {
 		}
 		r.Report(at(f, ref.Raw.Pos, sev, msg))
 	}
-	for _, j := range f.Jobs {
-		check(j.Uses)
-		for _, s := range j.Steps {
-			check(s.Uses)
-		}
-	}
+	eachUses(f, check)
 }
 
 func isBranchName(v string) bool {
